@@ -1,0 +1,1 @@
+//! Transport (filled by the transport issue).

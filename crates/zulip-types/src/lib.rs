@@ -1,0 +1,43 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
+mod api;
+mod credentials;
+pub mod endpoints;
+mod error;
+mod error_code;
+mod feature_level;
+mod rate_limit;
+mod redact;
+mod site;
+mod timestamp;
+
+pub use api::{
+    Authentication, DEFAULT_USER_AGENT, Endpoint, IncomingResponse, RequestContext, ResponseContext,
+};
+pub use credentials::{ApiKey, Credentials};
+pub use endpoints::get_attachments::{
+    Attachment, AttachmentsGeneration, GetAttachments, GetAttachmentsResponse, MessageRef,
+    WireAttachments,
+};
+pub use error::{
+    BuildError, ErrorBody, ParseError, ParseErrorKind, ResponseError, ServerError, ZulipError,
+};
+pub use error_code::{ErrorCode, UnknownErrorCode};
+pub use feature_level::FeatureLevel;
+pub use rate_limit::{RateLimitHeaders, retry_after_header, seconds_to_duration};
+pub use redact::{RedactedRequest, redacted};
+pub use site::{Site, SiteError, SiteErrorKind};
+pub use timestamp::{
+    MAX_WIRE_MAGNITUDE, MILLISECONDS_THRESHOLD, TimeUnit, Timestamp, TimestampError, WireNumber,
+};

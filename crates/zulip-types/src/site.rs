@@ -1,0 +1,275 @@
+//! The server's address, normalised like the official Python client does it.
+
+use std::fmt;
+use std::str::FromStr;
+
+use http::Uri;
+
+/// A Zulip server's address, normalised.
+///
+/// The rules are the official Python client's:
+/// - no scheme and the text starts with `localhost`: `http://` is prepended;
+/// - no scheme otherwise: `https://` is prepended;
+/// - trailing `/`s are stripped;
+/// - `/api` is appended unless the path already ends with it.
+///
+/// API endpoints live at `{api_base}/v1/...`; uploaded files and temporary URLs live under the
+/// [root](Site::root), not under `/api`. Unlike the Python client, the result must be a valid
+/// `http` or `https` URL with a host, no user name or password, no query and no fragment:
+/// anything else is a [`SiteError`], never a panic.
+///
+/// ```
+/// use zulip_types::Site;
+///
+/// let site = Site::parse("chat.example.com/")?;
+/// assert_eq!(site.root(), "https://chat.example.com");
+/// assert_eq!(site.api_base(), "https://chat.example.com/api");
+///
+/// let dev = Site::parse("localhost:9991")?;
+/// assert_eq!(dev.api_base(), "http://localhost:9991/api");
+///
+/// let prefixed = Site::parse("https://example.com/zulip/api/")?;
+/// assert_eq!(prefixed.root(), "https://example.com/zulip");
+///
+/// assert!(Site::parse("ftp://example.com").is_err());
+/// # Ok::<(), zulip_types::SiteError>(())
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Site {
+    /// `{root}/api`.
+    api_base: String,
+}
+
+impl Site {
+    /// Normalises and validates a site as given in a zuliprc `site=` or `ZULIP_SITE`.
+    ///
+    /// # Errors
+    /// [`SiteError`] when the result is not an `http(s)` URL with a host, or carries user info,
+    /// a query or a fragment.
+    pub fn parse(input: &str) -> Result<Self, SiteError> {
+        let error = |kind| SiteError::new(input, kind);
+        let trimmed = input.trim();
+        if trimmed.is_empty() {
+            return Err(error(SiteErrorKind::Empty));
+        }
+        let with_scheme = match scheme_of(trimmed) {
+            Some(scheme) if scheme.eq_ignore_ascii_case("http") => {
+                format!("http{}", &trimmed[scheme.len()..])
+            }
+            Some(scheme) if scheme.eq_ignore_ascii_case("https") => {
+                format!("https{}", &trimmed[scheme.len()..])
+            }
+            Some(scheme) => {
+                return Err(error(SiteErrorKind::UnsupportedScheme(scheme.to_owned())));
+            }
+            None if trimmed.starts_with("localhost") => format!("http://{trimmed}"),
+            None => format!("https://{trimmed}"),
+        };
+        let root = with_scheme.trim_end_matches('/');
+        let root = root.strip_suffix("/api").unwrap_or(root);
+
+        let uri: Uri = root.parse().map_err(|_| error(SiteErrorKind::InvalidUrl))?;
+        if !matches!(uri.scheme_str(), Some("http" | "https")) {
+            // e.g. `https:` alone, which `http::Uri` reads as a host and an empty port.
+            return Err(error(SiteErrorKind::InvalidUrl));
+        }
+        let authority = uri
+            .authority()
+            .ok_or_else(|| error(SiteErrorKind::MissingHost))?;
+        if authority.as_str().contains('@') {
+            return Err(error(SiteErrorKind::UserInfo));
+        }
+        if authority.host().is_empty() {
+            return Err(error(SiteErrorKind::MissingHost));
+        }
+        if uri.query().is_some() || root.contains('#') {
+            return Err(error(SiteErrorKind::QueryOrFragment));
+        }
+        Ok(Self {
+            api_base: format!("{root}/api"),
+        })
+    }
+
+    /// The server root, e.g. `https://chat.example.com`: where `/user_uploads/...` lives.
+    #[must_use]
+    pub fn root(&self) -> &str {
+        self.api_base
+            .strip_suffix("/api")
+            .unwrap_or(self.api_base.as_str())
+    }
+
+    /// The API base, e.g. `https://chat.example.com/api`.
+    #[must_use]
+    pub fn api_base(&self) -> &str {
+        &self.api_base
+    }
+
+    /// The URL of an API v1 endpoint: `{api_base}/v1{path}` where `path` starts with `/`.
+    #[must_use]
+    pub fn endpoint_url(&self, path: &str) -> String {
+        format!("{}/v1{path}", self.api_base)
+    }
+}
+
+impl FromStr for Site {
+    type Err = SiteError;
+
+    fn from_str(input: &str) -> Result<Self, Self::Err> {
+        Self::parse(input)
+    }
+}
+
+impl fmt::Debug for Site {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Site").field(&self.root()).finish()
+    }
+}
+
+impl fmt::Display for Site {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.root())
+    }
+}
+
+/// `Some(scheme)` when `text` starts with `scheme://` (RFC 3986 scheme characters).
+fn scheme_of(text: &str) -> Option<&str> {
+    let end = text.find("://")?;
+    let scheme = &text[..end];
+    let mut chars = scheme.chars();
+    let first_is_alpha = chars.next().is_some_and(|c| c.is_ascii_alphabetic());
+    (first_is_alpha && chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)))
+        .then_some(scheme)
+}
+
+/// A site that cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SiteError {
+    /// The input, or `None` when it may hold a password (user info) and is not repeated.
+    input: Option<String>,
+    kind: SiteErrorKind,
+}
+
+/// What is wrong with a site.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SiteErrorKind {
+    /// The site is empty.
+    Empty,
+    /// A scheme other than `http` or `https`.
+    UnsupportedScheme(String),
+    /// Not a URL.
+    InvalidUrl,
+    /// No host.
+    MissingHost,
+    /// A user name or password in the URL (credentials belong in the API key).
+    UserInfo,
+    /// A query (`?`) or fragment (`#`).
+    QueryOrFragment,
+}
+
+impl SiteError {
+    fn new(input: &str, kind: SiteErrorKind) -> Self {
+        let input = (!input.contains('@')).then(|| input.to_owned());
+        Self { input, kind }
+    }
+
+    /// What is wrong.
+    #[must_use]
+    pub fn kind(&self) -> &SiteErrorKind {
+        &self.kind
+    }
+}
+
+impl fmt::Display for SiteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.input {
+            Some(input) => write!(f, "invalid Zulip site {input:?}: ")?,
+            None => f.write_str("invalid Zulip site: ")?,
+        }
+        match &self.kind {
+            SiteErrorKind::Empty => f.write_str("it is empty"),
+            SiteErrorKind::UnsupportedScheme(scheme) => {
+                write!(f, "scheme {scheme:?} is not http or https")
+            }
+            SiteErrorKind::InvalidUrl => f.write_str("it is not a valid URL"),
+            SiteErrorKind::MissingHost => f.write_str("it has no host"),
+            SiteErrorKind::UserInfo => {
+                f.write_str("it contains a user name or password (use the API key instead)")
+            }
+            SiteErrorKind::QueryOrFragment => f.write_str("it contains a query or fragment"),
+        }
+    }
+}
+
+impl std::error::Error for SiteError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalisation_follows_the_python_client() {
+        let cases = [
+            ("chat.example.com", "https://chat.example.com/api"),
+            ("chat.example.com/", "https://chat.example.com/api"),
+            ("chat.example.com///", "https://chat.example.com/api"),
+            ("https://example.com//api//", "https://example.com//api"),
+            (
+                "https://chat.example.com/api",
+                "https://chat.example.com/api",
+            ),
+            (
+                "https://chat.example.com/api/",
+                "https://chat.example.com/api",
+            ),
+            ("http://chat.example.com", "http://chat.example.com/api"),
+            ("HTTPS://chat.example.com", "https://chat.example.com/api"),
+            ("localhost", "http://localhost/api"),
+            ("localhost:9991", "http://localhost:9991/api"),
+            ("https://localhost:9991", "https://localhost:9991/api"),
+            ("127.0.0.1:8080", "https://127.0.0.1:8080/api"),
+            ("http://[::1]:8080", "http://[::1]:8080/api"),
+            ("https://example.com/zulip", "https://example.com/zulip/api"),
+            ("https://example.com/apis", "https://example.com/apis/api"),
+            ("httpbin.example", "https://httpbin.example/api"),
+            ("  chat.example.com  ", "https://chat.example.com/api"),
+        ];
+        for (input, api_base) in cases {
+            let site = Site::parse(input).unwrap_or_else(|e| panic!("{input}: {e}"));
+            assert_eq!(site.api_base(), api_base, "{input}");
+            assert_eq!(format!("{}/api", site.root()), api_base, "{input}");
+        }
+    }
+
+    #[test]
+    fn invalid_sites_are_errors() {
+        let cases = [
+            ("", SiteErrorKind::Empty),
+            ("   ", SiteErrorKind::Empty),
+            (
+                "ftp://example.com",
+                SiteErrorKind::UnsupportedScheme("ftp".into()),
+            ),
+            ("https://", SiteErrorKind::InvalidUrl),
+            ("https:///path", SiteErrorKind::InvalidUrl),
+            ("exa mple.com", SiteErrorKind::InvalidUrl),
+            ("https://user:pw@example.com", SiteErrorKind::UserInfo),
+            ("https://example.com/?a=b", SiteErrorKind::QueryOrFragment),
+            ("https://example.com/#x", SiteErrorKind::QueryOrFragment),
+            ("https://exämple.com", SiteErrorKind::InvalidUrl),
+        ];
+        for (input, kind) in cases {
+            match Site::parse(input) {
+                Ok(site) => panic!("{input:?} parsed as {site:?}"),
+                Err(error) => assert_eq!(error.kind(), &kind, "{input:?}: {error}"),
+            }
+        }
+    }
+
+    #[test]
+    fn user_info_is_not_repeated_in_errors() {
+        let error = Site::parse("https://me:hunter2@example.com").unwrap_err();
+        assert!(!error.to_string().contains("hunter2"), "{error}");
+        assert!(!format!("{error:?}").contains("hunter2"), "{error:?}");
+    }
+}

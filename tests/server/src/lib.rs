@@ -1,0 +1,1 @@
+//! Test server (filled by the transport issue).
