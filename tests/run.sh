@@ -9,3 +9,10 @@ cargo test --workspace --locked
 # zulip-types must keep working when serde_json's `arbitrary_precision` feature is enabled
 # anywhere in a user's dependency graph.
 cargo test -p zulip-types --locked --features serde_json/arbitrary_precision
+
+# zulip-types is sans-IO: no async runtime, TLS or network crate among its normal dependencies.
+forbidden='^(tokio|hyper|hyper-util|hyper-rustls|rustls|mio|socket2|reqwest|ureq|async-std|futures|native-tls|openssl) v'
+if cargo tree -p zulip-types -e normal --prefix none --locked | grep -E "$forbidden"; then
+    echo "zulip-types depends on an I/O crate (above)" >&2
+    exit 1
+fi
