@@ -110,3 +110,38 @@ fn a_user_agent_with_a_newline_is_refused() {
         Err(BuildError::InvalidHeaderValue { name: "User-Agent" })
     ));
 }
+
+#[test]
+fn redaction_hides_secret_headers_by_name_and_by_sensitivity() {
+    let mut sensitive = http::HeaderValue::from_static("token-in-a-custom-header");
+    sensitive.set_sensitive(true);
+    let request = http::Request::builder()
+        .method("POST")
+        .uri("https://chat.example.com/api/v1/messages")
+        .header("authorization", "Basic bm90LXNlbnNpdGl2ZQ==")
+        .header("cookie", "sessionid=s3cr3t")
+        .header("proxy-authorization", "Basic cHJveHk=")
+        .header("x-custom-secret", sensitive)
+        .header("x-visible", "yes")
+        .body(b"type=stream&to=general".to_vec())
+        .unwrap();
+    assert_eq!(
+        redacted(&request).to_string(),
+        "POST https://chat.example.com/api/v1/messages\n\
+         authorization: <redacted>\n\
+         cookie: <redacted>\n\
+         proxy-authorization: <redacted>\n\
+         x-custom-secret: <redacted>\n\
+         x-visible: yes\n\
+         \n\
+         type=stream&to=general"
+    );
+    let binary = http::Request::builder()
+        .uri("https://chat.example.com/")
+        .body(vec![0xff, 0xfe, 0x00])
+        .unwrap();
+    assert_eq!(
+        redacted(&binary).to_string(),
+        "GET https://chat.example.com/\n\n<3 bytes of binary body>"
+    );
+}
