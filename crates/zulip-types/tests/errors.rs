@@ -566,3 +566,46 @@ fn the_http_fixture_format_reads_status_headers_and_body_exactly() {
     assert!(parse_http(b"HTTP/1.1 200 OK\nno-empty-line").is_err());
     assert!(parse_http(b"HTTP/2 200\n\n").is_err());
 }
+
+#[test]
+fn json_nesting_beyond_serde_json_recursion_limit() {
+    let nested = |depth: usize| format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+    let read = |body: String| {
+        GetAttachmentsResponse::try_from_http_response(
+            &ok_json(body.into_bytes()),
+            &ResponseContext::new(),
+        )
+    };
+    // An unknown field is skipped without building it: any depth is fine.
+    let parsed = read(format!(
+        r#"{{"result":"success","msg":"","attachments":[],"future":{}}}"#,
+        nested(1000)
+    ))
+    .unwrap();
+    assert!(parsed.attachments.is_empty());
+    // The legacy message key `name` is built as a JSON value to see whether it is a number:
+    // beyond 128 levels serde_json refuses it as a syntax error, so the body is "not JSON".
+    let body = format!(
+        r#"{{"result":"success","msg":"","attachments":[{{"id":1,"name":"a","path_id":"p","messages":[{{"id":2,"name":{}}}]}}]}}"#,
+        nested(200)
+    );
+    let error = read(body.clone()).unwrap_err();
+    let error = error.as_parse().unwrap();
+    assert_eq!(error.kind(), ParseErrorKind::NotJson);
+    assert!(error.detail().contains("recursion limit"), "{error}");
+    assert_eq!(error.body(), Some(body.as_bytes()));
+    // 100 levels there are fine (and not a send time).
+    let parsed = read(format!(
+        r#"{{"result":"success","msg":"","attachments":[{{"id":1,"name":"a","path_id":"p","messages":[{{"id":2,"name":{}}}]}}]}}"#,
+        nested(100)
+    ))
+    .unwrap();
+    assert_eq!(parsed.attachments[0].messages[0].date_sent, None);
+    // An error body too deep to build is kept raw.
+    let response = http::Response::builder()
+        .status(400)
+        .body(format!(r#"{{"result":"error","msg":"x","extra":{}}}"#, nested(200)).into_bytes())
+        .unwrap();
+    let error = ServerError::from_response(&response);
+    assert!(matches!(error.body(), ErrorBody::NotJson(_)), "{error:?}");
+}
