@@ -601,28 +601,19 @@ fn timestamps_compare_by_instant() {
 }
 
 #[test]
-fn whole_floats_are_as_exact_as_serde_json_reads_them() {
-    // G0/G1 floats are read through serde_json's `f64`. Written with `.0`, a whole float whose
-    // digits (`x * 10`) fit in 2^53 is always read exactly: realistic G1 values (~1.6e12) are
-    // far below that.
-    let largest_safe = "900719925474099.0";
-    let time: Timestamp = serde_json::from_str(largest_safe).unwrap();
-    assert_eq!(time.wire(), WireNumber::Float(900_719_925_474_099.0));
-    assert_eq!(time.as_unix_millis(), 900_719_925_474_099);
-
-    // Above that, serde_json without its `float_roundtrip` feature may round twice and hand over
-    // a neighbouring double with a fraction (1802645318770684.75 here), which is then refused;
-    // with `arbitrary_precision` (or `float_roundtrip`) the number is exact and accepted. The
-    // crate adds no error of its own: it accepts the text exactly when serde_json reads it
-    // exactly.
-    let text = "1802645318770685.0";
-    let exact = serde_json::from_str::<serde_json::Value>(text)
-        .unwrap()
-        .as_f64()
-        == Some(1_802_645_318_770_685.0);
-    let read = serde_json::from_str::<Timestamp>(text);
-    assert_eq!(read.is_ok(), exact, "{read:?}");
-    if let Ok(time) = read {
-        assert_eq!(time.as_unix_millis(), 1_802_645_318_770_685);
+fn whole_floats_up_to_2_pow_53_are_read_exactly() {
+    // serde_json's default float parser rounds twice for 16-digit numbers and would hand over
+    // 1802645318770684.75 for the text below; the crate enables `float_roundtrip` so that every
+    // whole float within ±2^53 written with `.0` (legacy G0/G1 timestamps) is read exactly.
+    for (text, millis) in [
+        ("900719925474099.0", 900_719_925_474_099),
+        ("1802645318770685.0", 1_802_645_318_770_685),
+        ("-1802645318770685.0", -1_802_645_318_770_685),
+        ("9007199254740991.0", 9_007_199_254_740_991),
+        ("9007199254740992.0", 9_007_199_254_740_992),
+    ] {
+        let time: Timestamp = serde_json::from_str(text).unwrap();
+        assert_eq!(time.wire(), WireNumber::Float(millis as f64), "{text}");
+        assert_eq!(time.as_unix_millis(), millis, "{text}");
     }
 }
