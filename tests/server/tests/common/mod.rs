@@ -124,7 +124,12 @@ impl Conn {
     }
 
     pub fn read_response(&mut self, head_only: bool) -> io::Result<Response> {
-        let mut response = self.read_head()?;
+        let response = self.read_head()?;
+        self.read_body(response, head_only)
+    }
+
+    /// Reads the body that belongs to `response` (a head from [`read_head`]).
+    pub fn read_body(&mut self, mut response: Response, head_only: bool) -> io::Result<Response> {
         if head_only || response.status == 204 || response.status == 304 {
             return Ok(response);
         }
