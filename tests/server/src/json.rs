@@ -153,8 +153,21 @@ impl Default for JsonStyle {
     }
 }
 
-fn write_string(out: &mut String, s: &str, style: &JsonStyle) {
+/// Appends `s` as a JSON string literal escaped according to `style`.
+pub(crate) fn write_string(out: &mut String, s: &str, style: &JsonStyle) {
     out.push('"');
+    let plain = s.bytes().all(|b| {
+        b >= 0x20
+            && b != b'"'
+            && b != b'\\'
+            && !(style.escape_slashes && b == b'/')
+            && !(style.ascii_only && b >= 0x80)
+    });
+    if plain {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),

@@ -99,24 +99,43 @@ impl TestServer {
         };
         let scheme = if pki.is_some() { "https" } else { "http" };
         let shared = Arc::new(Shared::new(&config, addr, scheme));
+        // Build every user's `GET /attachments` body now, so the first request of a benchmark
+        // is not the one that pays for it.
+        {
+            let mut db = lock(&shared.db);
+            for index in 0..db.users.len() {
+                db.attachments_body(&shared.profile, index, &[]);
+            }
+        }
 
-        let runtime = if config.worker_threads <= 1 {
-            tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()?
-        } else {
-            tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(config.worker_threads)
-                .thread_name("zulip-test-server-worker")
-                .enable_all()
-                .build()?
-        };
         let (shutdown_tx, shutdown_rx) = oneshot::channel();
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel::<io::Result<()>>();
         let limit = Arc::new(Semaphore::new(config.max_connections));
+        let workers = config.worker_threads;
         let loop_shared = shared.clone();
         let thread = std::thread::Builder::new()
             .name(format!("zulip-test-server-{}", addr.port()))
             .spawn(move || {
+                // Built (and dropped) on this thread, never inside the caller's runtime.
+                let runtime = if workers <= 1 {
+                    tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                } else {
+                    tokio::runtime::Builder::new_multi_thread()
+                        .worker_threads(workers)
+                        .thread_name("zulip-test-server-worker")
+                        .enable_all()
+                        .build()
+                };
+                let runtime = match runtime {
+                    Ok(runtime) => runtime,
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e));
+                        return;
+                    }
+                };
+                let _ = ready_tx.send(Ok(()));
                 runtime.block_on(accept_loop(
                     listener,
                     acceptor,
@@ -127,6 +146,17 @@ impl TestServer {
                 // Drops every connection task, closing their sockets.
                 runtime.shutdown_timeout(Duration::from_secs(2));
             })?;
+        match ready_rx.recv() {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                let _ = thread.join();
+                return Err(e);
+            }
+            Err(_) => {
+                let _ = thread.join();
+                return Err(io::Error::other("test server thread exited at start"));
+            }
+        }
 
         Ok(TestServer {
             shared,
@@ -233,7 +263,7 @@ impl TestServer {
 
     // --- data ------------------------------------------------------------------------------
 
-    /// Adds a user (or replaces the one with the same email).
+    /// Adds a user (or replaces the one with the same email). Bodies are rebuilt lazily.
     pub fn add_user(&self, user: User) {
         let mut db = lock(&self.shared.db);
         let entry = UserEntry {

@@ -3,7 +3,9 @@
 
 use crate::config::{Generation, Realm, ServerConfig, version_tuple};
 use crate::data::Attachment;
-use crate::json::{Json, JsonStyle};
+use std::fmt::Write as _;
+
+use crate::json::{Json, JsonStyle, KeyOrder, write_python_float, write_string};
 
 /// The version-dependent behaviour of a server: what it reports and how it shapes responses.
 #[derive(Clone, Debug, PartialEq)]
@@ -139,22 +141,97 @@ pub fn attachment(generation: Generation, a: &Attachment) -> Json {
     Json::Object(fields)
 }
 
-/// The JSON array of `attachments` in `generation`'s wire form.
+/// The JSON array of `attachments` in `generation`'s wire form: the same text as serializing
+/// [`attachment`] for each, written directly (fast enough for 100 000 attachments).
 pub fn attachments_array(
     generation: Generation,
     attachments: &[Attachment],
     style: &JsonStyle,
 ) -> String {
+    if style.key_order == KeyOrder::Sorted {
+        let array = Json::Array(
+            attachments
+                .iter()
+                .map(|a| attachment(generation, a))
+                .collect(),
+        );
+        return array.to_string_with(style);
+    }
     let mut out = String::with_capacity(64 + attachments.len() * 200);
     out.push('[');
     for (i, a) in attachments.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        attachment(generation, a).write_to(&mut out, style);
+        write_attachment(&mut out, generation, a, style);
     }
     out.push(']');
     out
+}
+
+/// [`attachment`] in server key order, without building a tree.
+fn write_attachment(out: &mut String, generation: Generation, a: &Attachment, style: &JsonStyle) {
+    let _ = write!(out, "{{\"id\":{},\"name\":", a.id);
+    write_string(out, &a.name, style);
+    out.push_str(",\"path_id\":");
+    write_string(out, &a.path_id, style);
+    let ms = |out: &mut String, seconds: i64| write_python_float(out, seconds as f64 * 1000.0);
+    match generation {
+        Generation::G0 => {}
+        Generation::G1 => {
+            match a.size {
+                Some(size) => {
+                    let _ = write!(out, ",\"size\":{size}");
+                }
+                None => out.push_str(",\"size\":null"),
+            }
+            out.push_str(",\"create_time\":");
+            ms(out, a.create_time);
+        }
+        Generation::G2 => {
+            let _ = write!(
+                out,
+                ",\"size\":{},\"create_time\":{}",
+                a.size.unwrap_or(0),
+                a.create_time * 1000
+            );
+        }
+        Generation::G3 | Generation::G4 => {
+            let _ = write!(
+                out,
+                ",\"size\":{},\"create_time\":{}",
+                a.size.unwrap_or(0),
+                a.create_time
+            );
+        }
+    }
+    if generation == Generation::G4 {
+        out.push_str(",\"message_ids\":[");
+    } else {
+        out.push_str(",\"messages\":[");
+    }
+    for (i, m) in a.messages.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let _ = match generation {
+            Generation::G0 | Generation::G1 => {
+                let _ = write!(out, "{{\"id\":{},\"name\":", m.id);
+                ms(out, m.date_sent);
+                out.push('}');
+                Ok(())
+            }
+            Generation::G2 => write!(
+                out,
+                "{{\"id\":{},\"date_sent\":{}}}",
+                m.id,
+                m.date_sent * 1000
+            ),
+            Generation::G3 => write!(out, "{{\"id\":{},\"date_sent\":{}}}", m.id, m.date_sent),
+            Generation::G4 => write!(out, "{}", m.id),
+        };
+    }
+    out.push_str("]}");
 }
 
 /// Sum of the sizes (missing sizes count 0), as `upload_space_used` reports it.
@@ -370,6 +447,42 @@ mod tests {
         assert_eq!(
             body,
             r#"{"attachments":[{"create_time":1588145417,"id":1,"message_ids":[102,103],"name":"166050.jpg","path_id":"2/ce/DfOkzwdg_IwlrN3myw3KGtiJ/166050.jpg","size":571946}],"msg":"","result":"success","upload_space_used":571946}"#
+        );
+    }
+
+    #[test]
+    fn direct_writer_matches_the_tree() {
+        let attachments = crate::sample::user_attachments(9);
+        for generation in Generation::ALL {
+            for style in [
+                JsonStyle::MODERN,
+                JsonStyle::UJSON,
+                JsonStyle::SORTED_COMPACT,
+            ] {
+                let tree = Json::Array(
+                    attachments
+                        .iter()
+                        .map(|a| attachment(generation, a))
+                        .collect(),
+                );
+                assert_eq!(
+                    attachments_array(generation, &attachments, &style),
+                    tree.to_string_with(&style),
+                    "{generation:?} {style:?}"
+                );
+            }
+        }
+        let mut legacy = attachments.clone();
+        legacy[0].size = None;
+        let tree = Json::Array(
+            legacy
+                .iter()
+                .map(|a| attachment(Generation::G1, a))
+                .collect(),
+        );
+        assert_eq!(
+            attachments_array(Generation::G1, &legacy, &JsonStyle::UJSON),
+            tree.to_string_with(&JsonStyle::UJSON)
         );
     }
 
