@@ -41,6 +41,8 @@
 //! last) and end with `\n`; [`JsonStyle::SORTED_COMPACT`] gives the API documentation's sorted
 //! keys instead. Parsers must not care.
 
+#![deny(missing_docs)]
+
 mod body;
 mod config;
 mod data;
