@@ -253,6 +253,13 @@ impl TestServer {
         lock(&self.shared.modes).queue.push_back(mode);
     }
 
+    /// When `true`, connections accepted from now on are held open and never read from: no TLS
+    /// handshake, no HTTP (for connect/handshake timeout tests). They still count in
+    /// [`connections_accepted`](Self::connections_accepted) and close at shutdown.
+    pub fn set_silent(&self, silent: bool) {
+        self.shared.silent.store(silent, Ordering::Relaxed);
+    }
+
     /// Back to [`Mode::Normal`] everywhere, queue emptied.
     pub fn reset_modes(&self) {
         let mut modes = lock(&self.shared.modes);
@@ -367,6 +374,12 @@ impl TestServer {
         self.shared.connections_refused.load(Ordering::Relaxed)
     }
 
+    /// TLS handshakes that failed or timed out (e.g. a client that does not trust the CA, or
+    /// lacks the required client certificate).
+    pub fn tls_handshake_failures(&self) -> u64 {
+        self.shared.tls_handshake_failures.load(Ordering::Relaxed)
+    }
+
     // --- lifecycle -------------------------------------------------------------------------
 
     /// Stops the server: closes the listener and every connection, joins the thread. Dropping
@@ -418,9 +431,14 @@ async fn accept_loop(
                 };
                 let shared = shared.clone();
                 let acceptor = acceptor.clone();
+                let silent = shared.silent.load(Ordering::Relaxed);
                 tokio::spawn(async move {
                     shared.connections_open.fetch_add(1, Ordering::Relaxed);
                     let guard = OpenGuard(shared.clone());
+                    if silent {
+                        // Hold the socket, never read: no TLS handshake, no HTTP.
+                        std::future::pending::<()>().await;
+                    }
                     serve_connection(stream, acceptor, shared, id).await;
                     drop(guard);
                     drop(permit);
@@ -458,7 +476,8 @@ async fn serve_connection(
     id: u64,
 ) {
     let _ = stream.set_nodelay(true);
-    let service = service_fn(move |req| handle(shared.clone(), id, req));
+    let service_shared = shared.clone();
+    let service = service_fn(move |req| handle(service_shared.clone(), id, req));
     let mut http1 = hyper::server::conn::http1::Builder::new();
     http1
         .timer(TokioTimer::new())
@@ -471,6 +490,9 @@ async fn serve_connection(
             let Ok(Ok(tls)) =
                 tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await
             else {
+                shared
+                    .tls_handshake_failures
+                    .fetch_add(1, Ordering::Relaxed);
                 return;
             };
             if tls.get_ref().1.alpn_protocol() == Some(b"h2") {

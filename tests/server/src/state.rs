@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -35,7 +35,10 @@ pub(crate) struct Shared {
     pub(crate) connections_accepted: AtomicU64,
     pub(crate) connections_open: AtomicU64,
     pub(crate) connections_refused: AtomicU64,
+    pub(crate) tls_handshake_failures: AtomicU64,
     pub(crate) requests_received: AtomicU64,
+    /// Accept connections and never read from them.
+    pub(crate) silent: AtomicBool,
 }
 
 impl Shared {
@@ -76,7 +79,9 @@ impl Shared {
             connections_accepted: AtomicU64::new(0),
             connections_open: AtomicU64::new(0),
             connections_refused: AtomicU64::new(0),
+            tls_handshake_failures: AtomicU64::new(0),
             requests_received: AtomicU64::new(0),
+            silent: AtomicBool::new(false),
         }
     }
 

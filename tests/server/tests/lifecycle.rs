@@ -9,6 +9,31 @@ use common::{Conn, get_as, request};
 use zulip_test_server::{DEMO_API_KEY, DEMO_EMAIL, ServerConfig, TestServer, User};
 
 #[test]
+fn the_handle_is_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<TestServer>();
+    assert_send_sync::<ServerConfig>();
+}
+
+#[test]
+fn silent_mode_accepts_but_never_reads() {
+    let server = TestServer::start(ServerConfig::default());
+    server.set_silent(true);
+    let mut conn = Conn::connect(server.addr());
+    conn.set_read_timeout(Duration::from_millis(200));
+    conn.send("GET", "/api/v1/server_settings", &[], b"")
+        .expect("send");
+    assert!(conn.read_response(false).is_err());
+    assert_eq!(server.connections_accepted(), 1);
+    assert_eq!(server.request_count(), 0);
+    server.set_silent(false);
+    assert_eq!(
+        request(&server, "GET", "/api/v1/server_settings", &[]).status,
+        200
+    );
+}
+
+#[test]
 fn binds_loopback_on_an_ephemeral_port() {
     let a = TestServer::start(ServerConfig::default());
     let b = TestServer::start(ServerConfig::default());

@@ -186,6 +186,52 @@ async fn clients_without_the_ca_are_refused() {
             .is_err()
     );
     assert_eq!(server.request_count(), 0);
+    wait_for(|| server.tls_handshake_failures() == 3).await;
+}
+
+/// Waits (up to 5 s) for the server thread to catch up.
+async fn wait_for(condition: impl Fn() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !condition() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "condition not reached"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+}
+
+#[tokio::test]
+async fn silent_connections_never_complete_the_handshake() {
+    let server = https(ServerConfig::default().https());
+    server.set_silent(true);
+    let ca = server.ca_cert_pem().expect("CA").to_owned();
+    let attempt = tokio::time::timeout(
+        std::time::Duration::from_millis(300),
+        get(
+            &server,
+            Some(&ca),
+            None,
+            &[],
+            "/api/v1/server_settings",
+            "127.0.0.1",
+        ),
+    )
+    .await;
+    assert!(attempt.is_err(), "timed out");
+    assert_eq!(server.connections_accepted(), 1);
+    server.set_silent(false);
+    let answer = get(
+        &server,
+        Some(&ca),
+        None,
+        &[],
+        "/api/v1/server_settings",
+        "127.0.0.1",
+    )
+    .await
+    .expect("normal again");
+    assert_eq!(answer.status, 200);
 }
 
 #[tokio::test]
@@ -234,6 +280,7 @@ async fn mutual_tls_requires_a_certificate_from_the_ca() {
     .expect("trusted client certificate");
     assert_eq!(answer.status, 200);
     assert_eq!(server.request_count(), 1);
+    wait_for(|| server.tls_handshake_failures() == 2).await;
 }
 
 #[test]
