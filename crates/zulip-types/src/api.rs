@@ -277,6 +277,27 @@ where
     }
 }
 
+/// [`parse_success`] with a fast path tried first: for a 2xx response, `fast` reads the body and
+/// returns the value when it is a `"result": "success"` body it can read exactly as `R` would;
+/// `None` leaves everything (the value, or the error with its JSON path) to the reference parse
+/// `R`, whose value `convert` turns into `T`.
+pub(crate) fn parse_success_or<'b, T, R, B>(
+    response: &'b http::Response<B>,
+    fast: impl FnOnce(&'b [u8]) -> Option<T>,
+    convert: impl FnOnce(R) -> T,
+) -> Result<T, ResponseError>
+where
+    R: DeserializeOwned + SuccessBody,
+    B: AsRef<[u8]>,
+{
+    if response.status().is_success() {
+        if let Some(value) = fast(response.body().as_ref()) {
+            return Ok(value);
+        }
+    }
+    parse_success::<R, B>(response).map(convert)
+}
+
 /// Why a success-status body failed to parse.
 fn diagnose<T: DeserializeOwned>(
     parts: &ResponseParts<'_>,

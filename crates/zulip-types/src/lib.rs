@@ -27,8 +27,8 @@ pub use api::{
 };
 pub use credentials::{ApiKey, Credentials};
 pub use endpoints::get_attachments::{
-    Attachment, AttachmentsGeneration, GetAttachments, GetAttachmentsResponse, MessageRef,
-    WireAttachments,
+    Attachment, AttachmentRef, AttachmentsGeneration, GetAttachments, GetAttachmentsResponse,
+    GetAttachmentsResponseRef, MessageRef, WireAttachments,
 };
 pub use error::{
     BuildError, ErrorBody, ParseError, ParseErrorKind, ResponseError, ServerError, ZulipError,
