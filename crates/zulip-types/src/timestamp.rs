@@ -195,6 +195,15 @@ impl Timestamp {
         let (value, float) = match wire {
             WireNumber::Integer(value) => (value, false),
             WireNumber::Float(value) => {
+                // The common case in one comparison: a whole number within ±2^53 survives the
+                // round trip through `i64` (NaN becomes 0, infinities saturate: both fail).
+                let whole = value as i64;
+                if whole as f64 == value
+                    && whole.unsigned_abs() <= MAX_WIRE_MAGNITUDE.unsigned_abs()
+                {
+                    let unit = unit.unwrap_or(TimeUnit::from_magnitude(whole));
+                    return Ok(Self::pack(whole, true, unit));
+                }
                 if !value.is_finite() || value.abs() > MAX_WIRE_MAGNITUDE as f64 {
                     return Err(TimestampError::OutOfRange(wire.to_string()));
                 }

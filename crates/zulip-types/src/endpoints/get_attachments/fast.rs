@@ -25,11 +25,13 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use serde::Deserialize;
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::{Number, Value};
 
-use super::{MessageRef, legacy_name};
+use super::MessageRef;
 use crate::api::ResultTag;
-use crate::{TimeUnit, Timestamp};
+use crate::{TimeUnit, Timestamp, WireNumber};
 
 /// A string field: an owned `String`, or a `Cow` that borrows from the body when the JSON
 /// string has no escapes.
@@ -111,11 +113,151 @@ pub(super) fn read<'de, A: FromParts<'de>>(
     (result == ResultTag::Success).then_some(body)
 }
 
-/// Applies the known unit, if any.
-fn in_unit(time: Option<Timestamp>, unit: Option<TimeUnit>) -> Option<Timestamp> {
-    match (time, unit) {
-        (Some(time), Some(unit)) => Some(time.with_unit(unit)),
-        (time, _) => time,
+/// Reads `Option<Timestamp>` (`create_time`, `date_sent`) in one step, in the known unit if any.
+///
+/// The reference reads `Option<Timestamp>`: `null` is `None`, anything else goes through
+/// `serde_json::Number` to `Timestamp::from_number`. Here the number arrives through
+/// `deserialize_any` straight as `u64`, `i64` or `f64` (what `Number` would hold, and
+/// `from_number` would take apart again), or, when serde_json's `arbitrary_precision` feature is
+/// on, as the map that represents a number then, which is read as `Number` exactly as the
+/// reference does. Any other JSON is an error, as it is for the reference.
+struct TimeSeed {
+    unit: Option<TimeUnit>,
+}
+
+impl<'de> DeserializeSeed<'de> for TimeSeed {
+    type Value = Option<Timestamp>;
+    #[inline]
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TimeSeed {
+    type Value = Option<Timestamp>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON number or null")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    #[inline]
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Self::Value, E> {
+        match i64::try_from(value) {
+            Ok(value) => self.visit_i64(value),
+            // What `from_number` says of a `Number` above `i64::MAX`.
+            Err(_) => Timestamp::from_number(&Number::from(value), self.unit)
+                .map(Some)
+                .map_err(E::custom),
+        }
+    }
+
+    #[inline]
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Self::Value, E> {
+        Timestamp::from_wire(WireNumber::Integer(value), self.unit)
+            .map(Some)
+            .map_err(E::custom)
+    }
+
+    #[inline]
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Self::Value, E> {
+        Timestamp::from_wire(WireNumber::Float(value), self.unit)
+            .map(Some)
+            .map_err(E::custom)
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<Self::Value, M::Error> {
+        let number = Number::deserialize(MapAccessDeserializer::new(map))?;
+        Timestamp::from_number(&number, self.unit)
+            .map(Some)
+            .map_err(de::Error::custom)
+    }
+}
+
+/// The legacy message key `name`: a send time when it is a number, `None` for anything else.
+///
+/// The reference reads a `serde_json::Value` and looks whether it is a number. Here numbers and
+/// scalars are taken as they come, and only arrays and objects are read as a `Value` (to consume
+/// and check them exactly as the reference does; with `arbitrary_precision`, a number is such an
+/// object and becomes a `Value::Number`).
+struct LegacyNameSeed {
+    unit: Option<TimeUnit>,
+}
+
+impl<'de> DeserializeSeed<'de> for LegacyNameSeed {
+    type Value = Option<Timestamp>;
+    #[inline]
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl LegacyNameSeed {
+    fn number<E: de::Error>(self, number: Option<Number>) -> Result<Option<Timestamp>, E> {
+        match number {
+            Some(number) => Timestamp::from_number(&number, self.unit)
+                .map(Some)
+                .map_err(E::custom),
+            None => Ok(None),
+        }
+    }
+
+    fn value<E: de::Error>(self, value: Value) -> Result<Option<Timestamp>, E> {
+        match value {
+            Value::Number(number) => self.number(Some(number)),
+            _ => Ok(None),
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for LegacyNameSeed {
+    type Value = Option<Timestamp>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any value")
+    }
+
+    #[inline]
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Self::Value, E> {
+        TimeSeed { unit: self.unit }.visit_u64(value)
+    }
+
+    #[inline]
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Self::Value, E> {
+        TimeSeed { unit: self.unit }.visit_i64(value)
+    }
+
+    #[inline]
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Self::Value, E> {
+        // `Value` keeps a non-finite float as `Null` (serde_json never parses one).
+        self.number(Number::from_f64(value))
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_seq<S: SeqAccess<'de>>(self, seq: S) -> Result<Self::Value, S::Error> {
+        self.value(Value::deserialize(SeqAccessDeserializer::new(seq))?)
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<Self::Value, M::Error> {
+        self.value(Value::deserialize(MapAccessDeserializer::new(map))?)
     }
 }
 
@@ -128,6 +270,7 @@ macro_rules! keys {
         }
 
         impl<'de> Deserialize<'de> for $name {
+            #[inline]
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 struct KeyVisitor;
                 impl Visitor<'_> for KeyVisitor {
@@ -135,6 +278,7 @@ macro_rules! keys {
                     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                         f.write_str("a field name")
                     }
+                    #[inline]
                     fn visit_str<E: de::Error>(self, value: &str) -> Result<$name, E> {
                         Ok(match value {
                             $($text => $name::$variant,)*
@@ -324,8 +468,8 @@ impl<'de, S: Text<'de>> Visitor<'de> for AttachmentSeed<'_, S> {
                 }
                 AttachmentKey::Size => once(&mut size, "size", map.next_value::<Option<u64>>()?)?,
                 AttachmentKey::CreateTime => {
-                    let time = map.next_value::<Option<Timestamp>>()?;
-                    once(&mut create_time, "create_time", in_unit(time, self.unit))?;
+                    let time = map.next_value_seed(TimeSeed { unit: self.unit })?;
+                    once(&mut create_time, "create_time", time)?;
                 }
                 AttachmentKey::Messages => {
                     let seed = MessagesSeed {
@@ -452,15 +596,6 @@ impl<'de> DeserializeSeed<'de> for MessageSeed {
     }
 }
 
-/// The legacy numeric `name`, read exactly as the reference reads it.
-struct LegacyName(Option<Timestamp>);
-
-impl<'de> Deserialize<'de> for LegacyName {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        legacy_name(deserializer).map(LegacyName)
-    }
-}
-
 impl<'de> Visitor<'de> for MessageSeed {
     type Value = MessageRef;
 
@@ -478,9 +613,13 @@ impl<'de> Visitor<'de> for MessageSeed {
                 MessageKey::DateSent => once(
                     &mut date_sent,
                     "date_sent",
-                    map.next_value::<Option<Timestamp>>()?,
+                    map.next_value_seed(TimeSeed { unit: self.unit })?,
                 )?,
-                MessageKey::Name => once(&mut name, "name", map.next_value::<LegacyName>()?.0)?,
+                MessageKey::Name => once(
+                    &mut name,
+                    "name",
+                    map.next_value_seed(LegacyNameSeed { unit: self.unit })?,
+                )?,
                 MessageKey::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -488,7 +627,7 @@ impl<'de> Visitor<'de> for MessageSeed {
         }
         Ok(MessageRef {
             id: id.ok_or_else(|| de::Error::missing_field("id"))?,
-            date_sent: in_unit(date_sent.flatten().or(name.flatten()), self.unit),
+            date_sent: date_sent.flatten().or(name.flatten()),
         })
     }
 }
