@@ -9,6 +9,9 @@
 //! - `baseline`: the naive serde_json structs of `zulip_bench::naive`;
 //! - `ignored-any`: `serde::de::IgnoredAny`, serde_json validating only (the ceiling).
 //!
+//! Time is the benchmark thread's CPU time (see `zulip_bench::clock`; `ZULIP_BENCH_CLOCK=wall`
+//! for wall-clock time).
+//!
 //! `cargo bench -p zulip-bench --bench parse`; `tests/perf/criterion_report.py` turns the
 //! results into the tables of `docs/performance.md`. Pass a filter to run a part, e.g.
 //! `cargo bench -p zulip-bench --bench parse -- 100000`.
@@ -20,6 +23,7 @@ use criterion::{
     BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
 };
 use serde::de::IgnoredAny;
+use zulip_bench::clock::{BenchClock, Clock};
 use zulip_bench::naive::Naive;
 use zulip_bench::parse_cases;
 use zulip_types::{
@@ -27,7 +31,7 @@ use zulip_types::{
     ResponseContext,
 };
 
-fn parse(c: &mut Criterion) {
+fn parse(c: &mut Criterion<BenchClock>) {
     for case in parse_cases() {
         let body = case.body();
         let response = http::Response::new(body.as_slice());
@@ -83,5 +87,9 @@ fn parse(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, parse);
+criterion_group! {
+    name = benches;
+    config = Clock::from_env().criterion();
+    targets = parse
+}
 criterion_main!(benches);

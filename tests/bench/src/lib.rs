@@ -15,6 +15,7 @@
 use zulip_test_server::wire::{self, Profile};
 use zulip_test_server::{Generation, Json, ServerConfig, sample};
 
+pub mod clock;
 pub mod naive;
 
 /// The seed of every generated body (any fixed value: the generator is deterministic).
