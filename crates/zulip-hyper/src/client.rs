@@ -642,7 +642,7 @@ impl ClientBuilder {
 
         let tls_config = tls::client_config(&self.tls, self.http2, needs_roots)?;
         let tcp = TcpConnector::new(self.connect_timeout);
-        let https = tls::https_connector(tls_config, tcp, self.http2);
+        let https = tls::https_connector(tls_config, tcp);
         let connector = Connector::new(https, self.connect_timeout);
         let http = HyperClient::builder(TokioExecutor::new())
             .pool_timer(TokioTimer::new())

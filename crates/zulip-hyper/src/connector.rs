@@ -79,9 +79,16 @@ pub(crate) enum ConnectFailure {
 }
 
 impl ConnectFailure {
-    fn classify(error: BoxError) -> Self {
+    fn classify(error: BoxError, timeout: Duration) -> Self {
         if find_in_chain::<TcpError>(&*error).is_some() {
-            Self::Tcp(error)
+            // hyper-util's own per-address limit (a share of ours) also reports `TimedOut`.
+            let timed_out = find_in_chain::<std::io::Error>(&*error)
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut);
+            if timed_out {
+                Self::Timeout(timeout)
+            } else {
+                Self::Tcp(error)
+            }
         } else {
             // Everything after TCP is the TLS layer: the handshake, its I/O, the server name.
             Self::Tls(error)
@@ -134,7 +141,10 @@ impl Service<Uri> for Connector {
     type Future = BoxFuture<Result<Stream, ConnectFailure>>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), ConnectFailure>> {
-        self.inner.poll_ready(cx).map_err(ConnectFailure::classify)
+        let timeout = self.timeout;
+        self.inner
+            .poll_ready(cx)
+            .map_err(|error| ConnectFailure::classify(error, timeout))
     }
 
     fn call(&mut self, uri: Uri) -> Self::Future {
@@ -149,7 +159,7 @@ impl Service<Uri> for Connector {
         let future = async move {
             match tokio::time::timeout(timeout, connecting).await {
                 Ok(Ok(stream)) => Ok(stream),
-                Ok(Err(error)) => Err(ConnectFailure::classify(error)),
+                Ok(Err(error)) => Err(ConnectFailure::classify(error, timeout)),
                 Err(_) => Err(ConnectFailure::Timeout(timeout)),
             }
         };

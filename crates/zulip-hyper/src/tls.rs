@@ -86,6 +86,30 @@ pub(crate) fn client_config(
         return Ok(config);
     }
 
+    // The client identity first: its files are read and checked whatever the roots.
+    let identity = match &settings.client_cert {
+        Some(cert_path) => {
+            let certs = read_certificates(cert_path, "client_cert")?;
+            let (key_path, key_setting) = match &settings.client_cert_key {
+                Some(key_path) => (key_path.as_path(), "client_cert_key"),
+                None => (cert_path.as_path(), "client_cert"),
+            };
+            let key = read_private_key(key_path, key_setting)?;
+            Some((certs, key, key_path, key_setting))
+        }
+        None => {
+            if let Some(key_path) = &settings.client_cert_key {
+                return Err(ConfigError::file(
+                    "client_cert_key",
+                    key_path,
+                    "a client certificate key without a client certificate (`client_cert`)",
+                    None,
+                ));
+            }
+            None
+        }
+    };
+
     let provider = provider();
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
@@ -117,14 +141,8 @@ pub(crate) fn client_config(
         builder.with_root_certificates(roots)
     };
 
-    let mut config = match &settings.client_cert {
-        Some(cert_path) => {
-            let certs = read_certificates(cert_path, "client_cert")?;
-            let (key_path, key_setting) = match &settings.client_cert_key {
-                Some(key_path) => (key_path.as_path(), "client_cert_key"),
-                None => (cert_path.as_path(), "client_cert"),
-            };
-            let key = read_private_key(key_path, key_setting)?;
+    let mut config = match identity {
+        Some((certs, key, key_path, key_setting)) => {
             builder.with_client_auth_cert(certs, key).map_err(|e| {
                 ConfigError::file(
                     key_setting,
@@ -134,17 +152,7 @@ pub(crate) fn client_config(
                 )
             })?
         }
-        None => {
-            if let Some(key_path) = &settings.client_cert_key {
-                return Err(ConfigError::file(
-                    "client_cert_key",
-                    key_path,
-                    "a client certificate key without a client certificate (`client_cert`)",
-                    None,
-                ));
-            }
-            builder.with_no_client_auth()
-        }
+        None => builder.with_no_client_auth(),
     };
     config.alpn_protocols = alpn_protocols(http2);
     Ok(config)
@@ -305,20 +313,12 @@ impl ServerCertVerifier for NoVerification {
     }
 }
 
-/// The HTTPS connector over `tcp`: HTTP/1.1 always, HTTP/2 through ALPN when enabled.
+/// The HTTPS connector over `tcp`. HTTP/1.1 always; HTTP/2 when ALPN negotiates it, which
+/// only happens when `client_config` offered `h2` (the `http2` feature and option). The
+/// configuration's ALPN list is used as it is.
 pub(crate) fn https_connector(
     config: ClientConfig,
     tcp: crate::connector::TcpConnector,
-    http2: bool,
 ) -> hyper_rustls::HttpsConnector<crate::connector::TcpConnector> {
-    let builder = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_tls_config(config)
-        .https_or_http()
-        .enable_http1();
-    #[cfg(feature = "http2")]
-    if http2 {
-        return builder.enable_http2().wrap_connector(tcp);
-    }
-    let _ = http2;
-    builder.wrap_connector(tcp)
+    hyper_rustls::HttpsConnector::from((tcp, Arc::new(config)))
 }

@@ -1,0 +1,9 @@
+//! Integration tests of zulip-hyper against small servers of its own on 127.0.0.1.
+
+mod config;
+mod secrets;
+#[cfg(feature = "tracing")]
+mod spans;
+mod support;
+mod tls;
+mod transport;
