@@ -181,7 +181,7 @@ impl Client {
     /// Sends a request to an endpoint zulip-types does not model yet: `{site}/api/v1{path}`
     /// with `Accept`, `User-Agent` and, for [`Authentication::Basic`], the credentials applied
     /// by zulip-types' [`RequestContext::build_request`]. Returns the raw response; read it
-    /// with [`Client::parse`] or [`zulip_types::ServerError::from_response`].
+    /// with [`Client::parse_response`] or [`zulip_types::ServerError::from_response`].
     ///
     /// `path_and_query` starts with `/` and is already percent-encoded; `body` is a content
     /// type and bytes.
