@@ -2,8 +2,6 @@
 
 mod config;
 mod secrets;
-#[cfg(feature = "tracing")]
-mod spans;
 mod support;
 mod tls;
 mod transport;

@@ -59,6 +59,9 @@ async fn requests_share_one_kept_alive_connection_and_carry_zulip_types_headers(
         assert_eq!(response.rate_limit.limit, Some(200));
         assert_eq!(response.rate_limit.remaining, Some(199));
         assert_eq!(response.rate_limit.reset, Some(1_700_000_060));
+        // Let hyper-util put the connection back in the pool (a background task does it once
+        // the body is read) so that reuse, not timing, is what is measured.
+        tokio::time::sleep(Duration::from_millis(5)).await;
     }
     assert_eq!(
         server.connections(),
@@ -494,6 +497,7 @@ async fn escape_hatches_for_unmodelled_endpoints_and_raw_responses() {
         .await
         .unwrap();
     assert_eq!(settings.status(), StatusCode::OK);
+    tokio::time::sleep(Duration::from_millis(5)).await;
     let value: serde_json::Value = serde_json::from_slice(settings.body()).unwrap();
     assert_eq!(value["zulip_feature_level"], 472);
 
@@ -507,11 +511,13 @@ async fn escape_hatches_for_unmodelled_endpoints_and_raw_responses() {
         .await
         .unwrap();
     assert_eq!(sent.status(), StatusCode::OK);
+    tokio::time::sleep(Duration::from_millis(5)).await;
 
     // A modelled endpoint, raw, then parsed with the client's context.
     let raw = client.send_unparsed(&GetAttachments::new()).await.unwrap();
     let parsed: GetAttachmentsResponse = client.parse_response(&raw).unwrap();
     assert_eq!(parsed.attachments[0].id, 1);
+    tokio::time::sleep(Duration::from_millis(5)).await;
 
     // A request built elsewhere, sent as it is.
     let request = http::Request::get(format!("{}/api/v1/attachments", server.url()))

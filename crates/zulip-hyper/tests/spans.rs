@@ -1,5 +1,13 @@
 //! With the `tracing` feature: spans for build / request / connect / send / receive / parse,
 //! the insecure-mode warning as an event, and no API key in any recorded field.
+//!
+//! A test binary of its own: `tracing` caches callsite interest per process, and thread-local
+//! subscribers of tests running in parallel would disturb each other.
+#![cfg(feature = "tracing")]
+
+#[allow(dead_code)]
+#[path = "integration/support.rs"]
+mod support;
 
 use std::fmt::{Debug, Write as _};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -11,7 +19,7 @@ use tracing::{Event, Metadata, Subscriber};
 use zulip_hyper::Client;
 use zulip_hyper::zulip_types::{Credentials, GetAttachments};
 
-use crate::support::{API_KEY, ATTACHMENTS, EMAIL, TestServer, json};
+use support::{API_KEY, ATTACHMENTS, EMAIL, TestServer, json};
 
 /// Records span names with their fields, and events.
 #[derive(Clone, Default)]
