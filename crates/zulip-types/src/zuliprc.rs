@@ -1501,4 +1501,55 @@ mod tests {
             assert!(!shown.contains(KEY), "{shown}");
         }
     }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        /// Lines a zuliprc may contain, right or wrong; the key only ever appears as a value.
+        fn line() -> impl Strategy<Value = String> {
+            prop_oneof![
+                Just("[api]".to_owned()),
+                Just("[DEFAULT]".to_owned()),
+                Just("[other]".to_owned()),
+                Just(format!("key = {KEY}")),
+                Just(format!("key: {KEY}")),
+                Just(format!("  {KEY}")),
+                Just(KEY.to_owned()),
+                Just(format!("= {KEY}")),
+                Just("email = a@b.c".to_owned()),
+                Just("site = chat.example.com".to_owned()),
+                Just("insecure = maybe".to_owned()),
+                Just("# comment".to_owned()),
+                Just(String::new()),
+                "[ -~]{0,12}",
+                "\\PC{0,6}",
+            ]
+        }
+
+        proptest! {
+            #[test]
+            fn never_panics_and_never_shows_the_key(lines in proptest::collection::vec(line(), 0..12)) {
+                let text = lines.join("\n");
+                let pending = ConfigOptions::new()
+                    .apply_environment(|_| None, Some(Path::new(HOME)))
+                    .unwrap();
+                match pending.finish(Some(text.as_bytes())) {
+                    Ok(config) => {
+                        let shown = format!("{config:?}");
+                        prop_assert!(!shown.contains(KEY));
+                    }
+                    Err(error) => {
+                        let shown = format!("{error} {error:?}");
+                        prop_assert!(!shown.contains(KEY), "{}", shown);
+                    }
+                }
+                if let Ok(file) = Zuliprc::parse(&text, "rc") {
+                    let shown = format!("{file:?}");
+                    prop_assert!(!shown.contains(KEY));
+                }
+            }
+        }
+    }
 }
