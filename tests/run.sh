@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 # Unit, integration, snapshot, property, end-to-end and doc tests of every member.
 cargo test --workspace --locked
 
+# zulip-hyper's optional features (HTTP/2 through ALPN, tracing spans, native roots).
+cargo test -p zulip-hyper --locked --all-features
+
 # zulip-types must keep working when serde_json's `arbitrary_precision` feature is enabled
 # anywhere in a user's dependency graph.
 cargo test -p zulip-types --locked --features serde_json/arbitrary_precision
