@@ -16,6 +16,9 @@ use zulip_test_server::{
 };
 use zulip_tests::{API_KEY, EMAIL, assert_authenticated_as_test_user, assert_no_secret, user};
 
+/// Environment variables of a run.
+type Env<'a> = &'a [(&'a str, &'a str)];
+
 /// What a run of the program gave.
 #[derive(Debug)]
 struct Run {
@@ -262,7 +265,7 @@ fn configuration_precedence_like_the_python_client() {
     let file = write_zuliprc(elsewhere.path(), "zuliprc", &site, "");
     let file = file.to_str().unwrap();
 
-    let cases: [(&[(&str, &str)], Vec<&str>); 4] = [
+    let cases: [(Env<'_>, Vec<&str>); 4] = [
         (&[("ZULIP_CONFIG", file)], vec![]),
         (&[], vec!["--config", file]),
         (&[("ZULIP_SITE", site.as_str())], vec![]),
@@ -470,7 +473,7 @@ fn a_broken_configuration_is_an_error_never_the_demo() {
     // the credentials, an option.
     let missing = home.path().join("no-such-zuliprc");
     let missing = missing.to_str().unwrap();
-    let cases: [(&[(&str, &str)], &[&str]); 4] = [
+    let cases: [(Env<'_>, &[&str]); 4] = [
         (&[("ZULIP_CONFIG", missing)], &[]),
         (&[("ZULIP_EMAIL", EMAIL)], &[]),
         (&[], &["--config", missing]),
