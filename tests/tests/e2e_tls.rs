@@ -198,3 +198,35 @@ async fn without_the_http2_feature_tls_speaks_http1() {
     assert!(requests.iter().all(|r| r.version == "HTTP/1.1"));
     assert_eq!(server.connections_accepted(), 1);
 }
+
+/// A server that accepts the connection and never completes the TLS handshake: the connect
+/// timeout covers the handshake, and the client tells it apart from a slow response.
+#[tokio::test]
+async fn a_handshake_that_never_completes_is_a_connect_timeout() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = https(ServerConfig::preset(Preset::Zulip12_0).https());
+    let bundle = ca_file(&server, dir.path(), "ca.pem");
+    server.set_silent(true);
+    let limit = Duration::from_millis(700);
+    let client = client(&server)
+        .cert_bundle(&bundle)
+        .connect_timeout(limit)
+        .build()
+        .unwrap();
+    let outcome =
+        tokio::time::timeout(Duration::from_secs(60), client.send(&GetAttachments::new()))
+            .await
+            .expect("the client did not give up within 60 s");
+    match outcome {
+        Err(Error::Timeout { phase, limit: l }) => {
+            assert_eq!((phase, l), (zulip_hyper::TimeoutPhase::Connect, limit));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(server.connections_accepted(), 1);
+    assert_eq!(server.request_count(), 0);
+
+    // Once the server answers handshakes again, the same client connects.
+    server.set_silent(false);
+    assert!(client.send(&GetAttachments::new()).await.is_ok());
+}
