@@ -41,6 +41,12 @@ async fn requests_reuse_one_kept_alive_connection() {
             .all(|r| r.connection_id == requests[0].connection_id)
     );
 
+    // An error response read whole keeps the connection too.
+    server.push_mode(Mode::Raw(RawResponse::nginx_502()));
+    assert!(client.send(&GetAttachments::new()).await.is_err());
+    client.send(&GetAttachments::new()).await.unwrap();
+    assert_eq!(server.connections_accepted(), 1);
+
     // Without an idle pool every request opens a connection: the counter does count.
     let unpooled = zulip_tests::client(&server)
         .pool_max_idle_per_host(0)
@@ -49,6 +55,7 @@ async fn requests_reuse_one_kept_alive_connection() {
     unpooled.send(&GetAttachments::new()).await.unwrap();
     unpooled.send(&GetAttachments::new()).await.unwrap();
     assert_eq!(server.connections_accepted(), 3);
+    assert_eq!(server.request_count(), 8);
 }
 
 #[tokio::test]
