@@ -116,6 +116,14 @@ fn main() -> ExitCode {
     }
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
+        // `get_attachments | head`: the reader left, nothing to say.
+        Err(error)
+            if error
+                .downcast_ref::<io::Error>()
+                .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::FAILURE
+        }
         Err(error) => {
             // One line, whatever the error says (server messages can hold newlines).
             eprintln!("error: {}", printable(&error.to_string()));
