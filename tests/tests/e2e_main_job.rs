@@ -560,16 +560,22 @@ fn usage() {
         }
     }
     for (args, message) in [
-        (&["--bogus"][..], "error: unexpected argument --bogus\n"),
-        (&["--config"][..], "error: --config needs a value\n"),
+        (
+            &["--bogus"][..],
+            "error: unexpected argument --bogus (see --help)\n",
+        ),
+        (
+            &["--config"][..],
+            "error: --config needs a value (see --help)\n",
+        ),
         (
             &["--json=yes"][..],
-            "error: unexpected argument --json=yes\n",
+            "error: unexpected argument --json=yes (see --help)\n",
         ),
     ] {
         let run = program(Some(home.path()), &[], args);
         assert_eq!(run.code, 2, "{args:?}");
-        assert!(run.stderr.starts_with(message), "{args:?}: {}", run.stderr);
+        assert_eq!(run.stderr, message, "{args:?}");
         assert_eq!(run.stdout, "");
     }
 }

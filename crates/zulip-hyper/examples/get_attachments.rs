@@ -102,8 +102,7 @@ fn main() -> ExitCode {
     let args = match Args::parse(std::env::args_os().skip(1)) {
         Ok(args) => args,
         Err(message) => {
-            eprintln!("error: {}", printable(&message));
-            eprintln!("Try `get_attachments --help`.");
+            eprintln!("error: {} (see --help)", printable(&message));
             return ExitCode::from(2);
         }
     };
