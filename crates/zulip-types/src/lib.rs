@@ -21,6 +21,7 @@ mod rate_limit;
 mod redact;
 mod site;
 mod timestamp;
+pub mod zuliprc;
 
 pub use api::{
     Authentication, DEFAULT_USER_AGENT, Endpoint, IncomingResponse, RequestContext, ResponseContext,
@@ -40,4 +41,7 @@ pub use redact::{RedactedRequest, redacted};
 pub use site::{Site, SiteError, SiteErrorKind};
 pub use timestamp::{
     MAX_WIRE_MAGNITUDE, MILLISECONDS_THRESHOLD, TimeUnit, Timestamp, TimestampError, WireNumber,
+};
+pub use zuliprc::{
+    ConfigOptions, PendingConfig, ResolvedConfig, Zuliprc, ZuliprcError, ZuliprcErrorKind,
 };
