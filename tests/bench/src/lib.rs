@@ -17,6 +17,7 @@ use zulip_test_server::{Generation, Json, ServerConfig, sample};
 
 pub mod clock;
 pub mod naive;
+pub mod transport;
 
 /// The seed of every generated body (any fixed value: the generator is deterministic).
 pub const SEED: u64 = 20_240_301;
