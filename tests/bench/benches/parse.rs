@@ -10,7 +10,7 @@
 //! - `ignored-any`: `serde::de::IgnoredAny`, serde_json validating only (the ceiling).
 //!
 //! Time is the benchmark thread's CPU time (see `zulip_bench::clock`; `ZULIP_BENCH_CLOCK=wall`
-//! for wall-clock time).
+//! for wall-clock time, reported as `parse-wall/...`).
 //!
 //! `cargo bench -p zulip-bench --bench parse`; `tests/perf/criterion_report.py` turns the
 //! results into the tables of `docs/performance.md`. Pass a filter to run a part, e.g.
@@ -32,6 +32,11 @@ use zulip_types::{
 };
 
 fn parse(c: &mut Criterion<BenchClock>) {
+    // Results of the two clocks are kept apart (and told apart by the report).
+    let prefix = match Clock::from_env() {
+        Clock::ThreadCpu => "parse",
+        Clock::Wall => "parse-wall",
+    };
     for case in parse_cases() {
         let body = case.body();
         let response = http::Response::new(body.as_slice());
@@ -44,7 +49,7 @@ fn parse(c: &mut Criterion<BenchClock>) {
         assert_eq!(owned.attachments.len(), case.n);
         assert_eq!(naive.len(), case.n);
 
-        let mut group = c.benchmark_group(format!("parse/{}", case.label()));
+        let mut group = c.benchmark_group(format!("{prefix}/{}", case.label()));
         group.throughput(Throughput::Bytes(body.len() as u64));
         if case.n >= 100_000 {
             // 10 – 100 ms an iteration: fewer, flat samples.
