@@ -6,7 +6,8 @@
 # 1. the parse benchmark PARSE_RUNS times (criterion; each run's results copied to
 #    target/perf/runs/parse-N; the report pools their samples, since on a shared machine one
 #    run's window can be disturbed for one parser and not the others);
-# 2. the memory benchmark (peak RSS in child processes);
+# 2. the interleaved parse benchmark (paired ratios, round by round);
+#    then the memory benchmark (peak RSS in child processes);
 # 3. the transport benchmark (criterion, zulip-hyper beside hyper-util on loopback);
 # 4. the Python comparison (tests/perf/python_client.sh);
 # then the tables (tests/perf/criterion_report.py). The load average is recorded before and
@@ -29,6 +30,10 @@ for run in $(seq "$PARSE_RUNS"); do
     cp -r target/criterion/parse_* "$OUT/parse-$run/"
     load "parse run $run end"
 done
+
+load "interleaved start"
+cargo bench -p zulip-bench --bench interleaved 2>/dev/null | tee "$OUT/interleaved.md"
+load "interleaved end"
 
 load "memory start"
 cargo bench -p zulip-bench --bench memory 2>/dev/null | tee "$OUT/memory.md"

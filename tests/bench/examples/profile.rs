@@ -18,14 +18,9 @@
 use std::hint::black_box;
 
 use cpu_time::ThreadTime;
-use serde::de::IgnoredAny;
-use zulip_bench::Case;
-use zulip_bench::naive::Naive;
+use zulip_bench::{Case, Parser};
 use zulip_test_server::Generation;
-use zulip_types::{
-    FeatureLevel, GetAttachmentsResponse, GetAttachmentsResponseRef, IncomingResponse,
-    ResponseContext,
-};
+use zulip_types::{FeatureLevel, ResponseContext};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -47,27 +42,15 @@ fn main() {
     let response = http::Response::new(body.as_slice());
     let context =
         ResponseContext::new().with_feature_level(FeatureLevel::new(case.feature_level()));
+    let parser_list: Vec<Parser> = parsers
+        .iter()
+        .map(|name| Parser::from_name(name).unwrap_or_else(|| panic!("unknown parser {name}")))
+        .collect();
     let mut times = vec![Vec::with_capacity(rounds); parsers.len()];
     for _ in 0..rounds {
-        for (parser, times) in parsers.iter().zip(&mut times) {
+        for (parser, times) in parser_list.iter().zip(&mut times) {
             let start = ThreadTime::now();
-            match *parser {
-                "baseline" => drop(black_box(Naive::parse(generation, black_box(&body)))),
-                "zulip-types" => drop(black_box(GetAttachmentsResponse::try_from_http_response(
-                    black_box(&response),
-                    &context,
-                ))),
-                "zulip-types-borrowed" => drop(black_box(
-                    GetAttachmentsResponseRef::try_from_http_response(
-                        black_box(&response),
-                        &context,
-                    ),
-                )),
-                "ignored-any" => drop(black_box(serde_json::from_slice::<IgnoredAny>(black_box(
-                    &body,
-                )))),
-                other => panic!("unknown parser {other}"),
-            }
+            black_box(parser.parse(generation, &response, &context));
             times.push(start.elapsed().as_secs_f64());
         }
     }

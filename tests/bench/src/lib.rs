@@ -165,3 +165,78 @@ mod tests {
         assert!(!server_body(Generation::G4, 50).is_ascii());
     }
 }
+
+/// The parsers compared, on one input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Parser {
+    /// [`naive::Naive`]: plain serde_json structs (the baseline).
+    Baseline,
+    /// `GetAttachmentsResponse::try_from_http_response`.
+    ZulipTypes,
+    /// `GetAttachmentsResponseRef::try_from_http_response`.
+    ZulipTypesBorrowed,
+    /// `serde_json::from_slice::<IgnoredAny>`: validation only (the ceiling).
+    IgnoredAny,
+}
+
+impl Parser {
+    /// Every parser, the baseline first.
+    pub const ALL: [Parser; 4] = [
+        Parser::Baseline,
+        Parser::ZulipTypes,
+        Parser::ZulipTypesBorrowed,
+        Parser::IgnoredAny,
+    ];
+
+    /// The name used in benchmark ids and reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Parser::Baseline => "baseline",
+            Parser::ZulipTypes => "zulip-types",
+            Parser::ZulipTypesBorrowed => "zulip-types-borrowed",
+            Parser::IgnoredAny => "ignored-any",
+        }
+    }
+
+    /// From [`Parser::name`].
+    pub fn from_name(name: &str) -> Option<Parser> {
+        Parser::ALL.into_iter().find(|parser| parser.name() == name)
+    }
+
+    /// Parses `response`'s body of `generation` (and drops the result, as a caller eventually
+    /// does); the number of attachments read (0 for `IgnoredAny`).
+    ///
+    /// # Panics
+    /// When the body does not parse (benchmark inputs always do).
+    pub fn parse(
+        self,
+        generation: Generation,
+        response: &http::Response<&[u8]>,
+        context: &zulip_types::ResponseContext,
+    ) -> usize {
+        use zulip_types::IncomingResponse;
+        let response = std::hint::black_box(response);
+        match self {
+            Parser::Baseline => naive::Naive::parse(generation, response.body())
+                .expect("baseline")
+                .len(),
+            Parser::ZulipTypes => {
+                zulip_types::GetAttachmentsResponse::try_from_http_response(response, context)
+                    .expect("zulip-types")
+                    .attachments
+                    .len()
+            }
+            Parser::ZulipTypesBorrowed => {
+                zulip_types::GetAttachmentsResponseRef::try_from_http_response(response, context)
+                    .expect("zulip-types borrowed")
+                    .attachments
+                    .len()
+            }
+            Parser::IgnoredAny => {
+                serde_json::from_slice::<serde::de::IgnoredAny>(response.body())
+                    .expect("IgnoredAny");
+                0
+            }
+        }
+    }
+}
