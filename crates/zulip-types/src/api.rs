@@ -267,13 +267,25 @@ where
     match serde_json::from_slice::<T>(parts.body) {
         Ok(value) => match value.result() {
             ResultTag::Success => Ok(value),
-            ResultTag::Error => Err(ServerError::from_parts(&parts).into()),
+            ResultTag::Error => Err(error_with_success_status(&parts)),
             ResultTag::Other(result) => {
                 Err(ParseError::unexpected_result(Some(result), &parts).into())
             }
             ResultTag::Missing => Err(ParseError::unexpected_result(None, &parts).into()),
         },
         Err(error) => Err(diagnose::<T>(&parts, &error)),
+    }
+}
+
+/// A success status whose body says `"result": "error"`: the server's error, provided the body
+/// is JSON at all. The typed pass skips unknown keys without checking that their strings are
+/// UTF-8, so a body it accepted can still be invalid JSON; that is a parse error.
+fn error_with_success_status(parts: &ResponseParts<'_>) -> ResponseError {
+    match serde_json::from_slice::<serde_json::Value>(parts.body) {
+        Err(error) => {
+            ParseError::from_json(ParseErrorKind::NotJson, String::new(), &error, parts).into()
+        }
+        Ok(_) => ServerError::from_parts(parts).into(),
     }
 }
 
@@ -293,7 +305,7 @@ fn diagnose<T: DeserializeOwned>(
     if let Ok(probe) = serde_json::from_slice::<Probe>(parts.body) {
         match probe.result {
             ResultTag::Success => {}
-            ResultTag::Error => return ServerError::from_parts(parts).into(),
+            ResultTag::Error => return error_with_success_status(parts),
             ResultTag::Other(result) => {
                 return ParseError::unexpected_result(Some(&result), parts).into();
             }
@@ -309,5 +321,40 @@ fn diagnose<T: DeserializeOwned>(
         }
         // Cannot happen (the same input failed above); report the first error unlocated.
         Ok(_) => ParseError::from_json(ParseErrorKind::Shape, String::new(), error, parts).into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ErrorBody, GetAttachmentsResponse, IncomingResponse, ResponseContext};
+
+    fn parse(status: u16, body: &[u8]) -> Result<GetAttachmentsResponse, ResponseError> {
+        let response = http::Response::builder().status(status).body(body).unwrap();
+        GetAttachmentsResponse::try_from_http_response(&response, &ResponseContext::new())
+    }
+
+    #[test]
+    fn a_2xx_error_body_that_is_not_json_is_a_parse_error() {
+        // Invalid UTF-8 in keys the typed pass skips (found by the get_attachments fuzz target).
+        let bodies: [&[u8]; 2] = [
+            b"{\"result\":\"error\",\"msg\":\"x\",\"code\":\"B\xff\xffAD_REQUEST\"}",
+            b"{\"result\":\"error\",\"attachments\":[],\"msg\":\"\xff\"}",
+        ];
+        for body in bodies {
+            let error = parse(200, body).unwrap_err();
+            let parse = error.as_parse().expect("a parse error");
+            assert_eq!(parse.kind(), ParseErrorKind::NotJson, "{parse}");
+            assert_eq!(parse.body(), Some(body));
+        }
+        // The same bodies with an error status stay server errors with the raw body.
+        for body in bodies {
+            let error = parse(400, body).unwrap_err();
+            let server = error.as_server().expect("a server error");
+            assert!(matches!(server.body(), ErrorBody::NotJson(_)));
+        }
+        // A valid 2xx error body is the server's error.
+        let error = parse(200, br#"{"result":"error","msg":"x","code":"BAD_REQUEST"}"#);
+        assert_eq!(error.unwrap_err().as_server().unwrap().msg(), Some("x"));
     }
 }
