@@ -266,7 +266,7 @@ fn json_close(a: &Value, b: &Value) -> bool {
 /// `Site::parse` on any text (invalid UTF-8 replaced).
 ///
 /// - a site is `http(s)://host.../api`, its root plus `/api`, and parses to itself from its API base;
-/// - it always yields a valid request URI for every covered endpoint;
+/// - it always yields a valid request URI with a host and, if any, a numeric port;
 /// - an error never repeats an input that holds `@` (it may carry a password).
 pub fn site(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
@@ -295,6 +295,11 @@ pub fn site(data: &[u8]) {
             assert!(matches!(uri.scheme_str(), Some("http" | "https")));
             let authority = uri.authority().expect("a host").as_str();
             assert!(!authority.contains('@'), "{authority}");
+            // After the host: nothing, or a port number.
+            let host = uri.host().expect("a host");
+            assert!(!host.is_empty(), "{base}");
+            let rest = authority.strip_prefix(host).expect("the host starts the authority");
+            assert!(rest.is_empty() || uri.port_u16().is_some(), "port in {base}");
             assert!(uri.query().is_none());
         }
         Err(error) => {
