@@ -966,3 +966,50 @@ fn very_long_sites() {
     assert_eq!(error.kind(), &SiteErrorKind::InvalidUrl);
     assert!(error.to_string().contains(&huge));
 }
+
+// ---------------------------------------------------------------------------------------------
+// The table and the tests stay in step.
+
+/// Every test of this file is named in a row of `docs/robustness.md`, and every test the
+/// document names exists here.
+#[test]
+fn every_test_is_a_row_of_the_table() {
+    let doc = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../docs/robustness.md"
+    ))
+    .expect("docs/robustness.md");
+    let source = include_str!("bad_input.rs");
+    let tests: Vec<&str> = source
+        .split("#[test]\nfn ")
+        .skip(1)
+        .filter_map(|rest| rest.split('(').next())
+        .filter(|name| *name != "every_test_is_a_row_of_the_table")
+        .collect();
+    assert!(tests.len() >= 30, "{tests:?}");
+    // The last cell of a table row, when it is one `name` in backticks.
+    let named: Vec<&str> = doc
+        .lines()
+        .filter(|line| line.starts_with('|'))
+        .filter_map(|line| line.trim_end().trim_end_matches('|').rsplit('|').next())
+        .filter_map(|cell| cell.trim().strip_prefix('`')?.strip_suffix('`'))
+        .filter(|name| {
+            name.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        })
+        .collect();
+    for test in &tests {
+        assert!(
+            named.contains(test),
+            "{test} is not named in docs/robustness.md"
+        );
+    }
+    for name in &named {
+        if *name != "test" {
+            assert!(
+                tests.contains(name),
+                "docs/robustness.md names {name}, which is not a test here"
+            );
+        }
+    }
+}
