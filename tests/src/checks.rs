@@ -35,6 +35,7 @@ pub const TARGETS: &[(&str, Check)] = &[
 /// - a non-2xx status is always [`zulip_types::ResponseError::Server`], equal to
 ///   [`ServerError::from_response`] of the same response;
 /// - a 2xx is a server error only when the body says `"result": "error"`;
+/// - a success equals what the body-only `Deserialize` reads (when no feature level is known);
 /// - a success round-trips through every generation (see [`attachments_round_trip`]).
 pub fn get_attachments(data: &[u8]) {
     let input = Input::split(data);
@@ -44,6 +45,11 @@ pub fn get_attachments(data: &[u8]) {
     match result {
         Ok(parsed) => {
             assert!(success, "parsed a {} as success", input.status);
+            if input.feature_level.is_none() {
+                // The body-only `Deserialize` reads the same value.
+                let body_only = serde_json::from_slice::<GetAttachmentsResponse>(input.body);
+                assert_eq!(body_only.ok().as_ref(), Some(&parsed));
+            }
             attachments_round_trip(&parsed);
         }
         Err(error) => {
@@ -298,8 +304,13 @@ pub fn site(data: &[u8]) {
             // After the host: nothing, or a port number.
             let host = uri.host().expect("a host");
             assert!(!host.is_empty(), "{base}");
-            let rest = authority.strip_prefix(host).expect("the host starts the authority");
-            assert!(rest.is_empty() || uri.port_u16().is_some(), "port in {base}");
+            let rest = authority
+                .strip_prefix(host)
+                .expect("the host starts the authority");
+            assert!(
+                rest.is_empty() || uri.port_u16().is_some(),
+                "port in {base}"
+            );
             assert!(uri.query().is_none());
         }
         Err(error) => {
