@@ -364,10 +364,15 @@ fn timestamps_beyond_2_pow_53_are_rejected() {
 #[test]
 fn odd_but_valid_timestamps_are_read() {
     // -0.0 is a whole float: the epoch. 2^53 itself is in range. 1.5e12 is a whole float.
+    // A 16-digit float is read exactly (zulip-types asks serde_json for `float_roundtrip`).
+    // Near 2^53 a fraction can round away: the text below is -9007125479925440.993, whose
+    // nearest double is whole, so it is accepted as -9007125479925441.
     for (text, millis) in [
         ("-0.0", 0),
         ("9007199254740992", 9_007_199_254_740_992),
         ("1.5e12", 1_500_000_000_000),
+        ("-9007125479925441.0", -9_007_125_479_925_441),
+        ("-90071254799254.40993e2", -9_007_125_479_925_441),
     ] {
         let time: Timestamp = serde_json::from_str(text).unwrap();
         assert_eq!(time.as_unix_millis(), millis, "{text}");
