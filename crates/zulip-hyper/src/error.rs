@@ -193,6 +193,13 @@ impl From<BuildError> for Error {
     }
 }
 
+/// A `path_id` or upload URL that cannot be used is a request that cannot be built.
+impl From<zulip_types::UploadPathError> for Error {
+    fn from(error: zulip_types::UploadPathError) -> Self {
+        Self::Build(BuildError::from(error))
+    }
+}
+
 impl From<ServerError> for Error {
     fn from(error: ServerError) -> Self {
         Self::Server(error)
