@@ -6,6 +6,11 @@ cd "$(dirname "$0")/.."
 # Unit, integration, snapshot, property, end-to-end and doc tests of every member.
 cargo test --workspace --locked
 
+# zulip-hyper's optional features (HTTP/2 through ALPN, tracing spans, native roots), and the
+# end-to-end HTTP/2 test against the shared test server.
+cargo test -p zulip-hyper --locked --all-features
+cargo test -p zulip-tests --locked --features http2 --test e2e_http2
+
 # zulip-types must keep working when serde_json's `arbitrary_precision` feature is enabled
 # anywhere in a user's dependency graph.
 cargo test -p zulip-types --locked --features serde_json/arbitrary_precision

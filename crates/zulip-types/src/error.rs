@@ -544,9 +544,9 @@ impl fmt::Display for ServerError {
         match &self.0.body {
             ErrorBody::Zulip(error) => {
                 if let Some(code) = &error.code {
-                    write!(f, " {code}")?;
+                    write!(f, " {}", Escaped(code.as_str()))?;
                 }
-                write!(f, ": {}", error.msg)?;
+                write!(f, ": {}", Escaped(&error.msg))?;
             }
             ErrorBody::OtherJson(_) => {
                 f.write_str(" with a JSON body that is not a Zulip error")?
@@ -568,6 +568,25 @@ impl fmt::Display for ServerError {
 
 impl std::error::Error for ServerError {}
 
+/// Server-supplied text for display: control characters (C0, DEL, C1) and bidirectional
+/// formatting characters are written as `\u{..}` escapes, so that printing an error cannot
+/// drive a terminal or reorder what the reader sees.
+struct Escaped<'a>(&'a str);
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
+            let bidi = matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+            if c.is_control() || bidi {
+                write!(f, "{}", c.escape_unicode())?;
+            } else {
+                fmt::Write::write_char(f, c)?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Status, headers and body of a response, borrowed.
 pub(crate) struct ResponseParts<'a> {
     pub(crate) status: StatusCode,
@@ -588,5 +607,27 @@ impl<'a> ResponseParts<'a> {
         self.headers
             .get(http::header::CONTENT_TYPE)
             .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_text_cannot_drive_a_terminal() {
+        let body = "{\"result\":\"error\",\"msg\":\"bad\\u001b[2J\\r\\nnews \\u202eevil\",\"code\":\"X\\u0007\"}";
+        let response = http::Response::builder()
+            .status(400)
+            .body(body.as_bytes())
+            .unwrap();
+        let shown = ServerError::from_response(&response).to_string();
+        assert_eq!(
+            shown,
+            "server error 400 Bad Request X\\u{7}: bad\\u{1b}[2J\\u{d}\\u{a}news \\u{202e}evil"
+        );
+        // The typed fields keep the text exactly as sent.
+        let error = ServerError::from_response(&response);
+        assert_eq!(error.msg(), Some("bad\u{1b}[2J\r\nnews \u{202e}evil"));
     }
 }

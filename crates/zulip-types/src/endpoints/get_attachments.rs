@@ -38,8 +38,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::{ResultTag, SuccessBody, parse_success};
 use crate::{
-    Authentication, BuildError, Endpoint, FeatureLevel, IncomingResponse, RequestContext,
-    ResponseContext, ResponseError, TimeUnit, Timestamp, WireNumber,
+    Authentication, BuildError, Endpoint, FeatureLevel, IncomingResponse, MAX_WIRE_MAGNITUDE,
+    RequestContext, ResponseContext, ResponseError, TimeUnit, Timestamp, WireNumber,
 };
 
 /// `GET /api/v1/attachments` (operation `get-attachments`, Zulip 1.6 and later).
@@ -131,7 +131,8 @@ impl GetAttachmentsResponse {
 
     /// A view that serializes this response exactly as servers of `generation` send it: keys in
     /// sorted order, no whitespace. What the generation cannot carry is left out (sizes and
-    /// times in G0, sub-second times in G3 and G4, send times in G4, ...).
+    /// creation times in G0, sub-second times in G3 and G4, send times in G4, instants beyond
+    /// ±2^53 ms in G0 – G2, ...).
     #[must_use]
     pub fn wire(&self, generation: AttachmentsGeneration) -> WireAttachments<'_> {
         WireAttachments {
@@ -411,14 +412,17 @@ impl AttachmentsGeneration {
         })
     }
 
-    /// How this generation writes a timestamp.
-    fn encode(self, time: Timestamp) -> WireNumber {
+    /// How this generation writes a timestamp; `None` when it cannot: a millisecond
+    /// generation (G0 – G2) cannot write an instant beyond ±2^53 ms, which a seconds timestamp
+    /// can reach (about ±285 000 years), and such a time is left out.
+    fn encode(self, time: Timestamp) -> Option<WireNumber> {
+        let millis = time.as_unix_millis();
+        let fits_in_millis = millis.unsigned_abs() <= MAX_WIRE_MAGNITUDE.unsigned_abs();
         match self {
-            // Whole milliseconds within ±2^53·1000 can exceed 2^53 only for far-future seconds
-            // values; those lose precision as floats, as they would on such a server.
-            Self::G0 | Self::G1 => WireNumber::Float(time.as_unix_millis() as f64),
-            Self::G2 => WireNumber::Integer(time.as_unix_millis()),
-            Self::G3 | Self::G4 => WireNumber::Integer(time.as_unix_seconds()),
+            // Within ±2^53 the conversion to a double is exact.
+            Self::G0 | Self::G1 => fits_in_millis.then_some(WireNumber::Float(millis as f64)),
+            Self::G2 => fits_in_millis.then_some(WireNumber::Integer(millis)),
+            Self::G3 | Self::G4 => Some(WireNumber::Integer(time.as_unix_seconds())),
         }
     }
 }
@@ -495,8 +499,8 @@ impl ToWire for Attachment {
         use AttachmentsGeneration::{G0, G1, G2, G3, G4};
         let mut map = serializer.serialize_map(None)?;
         if generation != G0 {
-            if let Some(time) = self.create_time {
-                map.serialize_entry("create_time", &generation.encode(time))?;
+            if let Some(time) = self.create_time.and_then(|time| generation.encode(time)) {
+                map.serialize_entry("create_time", &time)?;
             }
         }
         map.serialize_entry("id", &self.id)?;
@@ -525,7 +529,7 @@ impl ToWire for MessageRef {
         use AttachmentsGeneration::{G0, G1};
         // Before level 22 the send time is the numeric key `name`, which sorts after `id`.
         let legacy = matches!(generation, G0 | G1);
-        let time = self.date_sent.map(|time| generation.encode(time));
+        let time = self.date_sent.and_then(|time| generation.encode(time));
         let mut map = serializer.serialize_map(None)?;
         if let (Some(time), false) = (time, legacy) {
             map.serialize_entry("date_sent", &time)?;

@@ -1,0 +1,1 @@
+//! Benchmark inputs and baselines (filled by the performance issue).
