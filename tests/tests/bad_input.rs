@@ -432,6 +432,19 @@ fn arrays_in_place_of_objects_are_read_positionally() {
     let parsed = attachments(200, br#"["success",[[1,"a","p",5]],7]"#).unwrap();
     assert_eq!(parsed.attachments[0].size, Some(5));
     assert_eq!(parsed.upload_space_used, Some(7));
+    // An array with more elements than the struct has fields is reported as not JSON
+    // ("trailing characters"), although it is: a misclassification that makes the property
+    // test `a_bad_field_is_named_by_its_path` of crates/zulip-types/tests fail now and then.
+    let error = attachments(
+        200,
+        br#"{"result":"success","msg":"","attachments":[{"id":1,"name":"a","path_id":"p","messages":[[1,null,0,null]]}]}"#,
+    )
+    .unwrap_err();
+    assert_eq!(error.as_parse().unwrap().kind(), ParseErrorKind::NotJson);
+    assert_eq!(
+        error.to_string(),
+        "response body is not JSON (Content-Type application/json): trailing characters at line 1 column 100"
+    );
     // An array that does not start with a `result` string is a shape error at `[0]`.
     let error = attachments(200, b"[[]]").unwrap_err();
     assert_eq!(
