@@ -250,6 +250,31 @@ pub(crate) trait SuccessBody {
     fn result(&self) -> &ResultTag;
 }
 
+/// Reads `T` from a JSON object only.
+///
+/// serde's derived `Deserialize` also reads a struct from a JSON array, field by field; no Zulip
+/// server sends that, and an array longer than the struct was even reported as "not JSON"
+/// (serde_json's "trailing characters"). Through this wrapper an array is a type error.
+pub(crate) struct ObjectOnly<T>(pub(crate) T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for ObjectOnly<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectVisitor<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        deserializer
+            .deserialize_map(ObjectVisitor(std::marker::PhantomData))
+            .map(ObjectOnly)
+    }
+}
+
 /// The shared status and `result` check, then the typed parse.
 ///
 /// The hot path is one `serde_json` pass. Only when it fails is the body examined again: for
@@ -264,8 +289,8 @@ where
     if !parts.status.is_success() {
         return Err(ServerError::from_parts(&parts).into());
     }
-    match serde_json::from_slice::<T>(parts.body) {
-        Ok(value) => match value.result() {
+    match serde_json::from_slice::<ObjectOnly<T>>(parts.body) {
+        Ok(ObjectOnly(value)) => match value.result() {
             ResultTag::Success => Ok(value),
             ResultTag::Error => Err(error_with_success_status(&parts)),
             ResultTag::Other(result) => {
@@ -302,7 +327,7 @@ fn diagnose<T: DeserializeOwned>(
         #[serde(default)]
         result: ResultTag,
     }
-    if let Ok(probe) = serde_json::from_slice::<Probe>(parts.body) {
+    if let Ok(ObjectOnly(probe)) = serde_json::from_slice::<ObjectOnly<Probe>>(parts.body) {
         match probe.result {
             ResultTag::Success => {}
             ResultTag::Error => return error_with_success_status(parts),
@@ -313,7 +338,7 @@ fn diagnose<T: DeserializeOwned>(
         }
     }
     let mut deserializer = serde_json::Deserializer::from_slice(parts.body);
-    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+    match serde_path_to_error::deserialize::<_, ObjectOnly<T>>(&mut deserializer) {
         Err(located) => {
             let path = located.path().to_string();
             let path = if path == "." { String::new() } else { path };
@@ -354,6 +379,37 @@ mod tests {
             assert!(matches!(server.body(), ErrorBody::NotJson(_)));
         }
         // A valid 2xx error body is the server's error.
+        let error = parse(200, br#"{"result":"error","msg":"x","code":"BAD_REQUEST"}"#);
+        assert_eq!(error.unwrap_err().as_server().unwrap().msg(), Some("x"));
+    }
+
+    #[test]
+    fn arrays_are_not_objects() {
+        // serde's derived Deserialize reads structs from arrays positionally; Zulip never sends
+        // them, and one longer than the struct was reported as "not JSON".
+        let cases: [(&[u8], &str); 3] = [
+            (br#"["success",[]]"#, ""),
+            (
+                br#"{"result":"success","msg":"","attachments":[[1,"a","p"]]}"#,
+                "attachments[0]",
+            ),
+            (
+                br#"{"result":"success","msg":"","attachments":[{"id":1,"name":"a","path_id":"p","messages":[[1,null,0,null]]}]}"#,
+                "attachments[0].messages[0]",
+            ),
+        ];
+        for (body, path) in cases {
+            let error = parse(200, body).unwrap_err();
+            let parse = error.as_parse().expect("a parse error");
+            assert_eq!(parse.kind(), ParseErrorKind::Shape, "{parse}");
+            assert_eq!(parse.path(), path, "{parse}");
+            assert!(parse.detail().contains("expected a JSON object"), "{parse}");
+        }
+        assert!(serde_json::from_slice::<GetAttachmentsResponse>(br#"["success",[]]"#).is_err());
+    }
+
+    #[test]
+    fn a_2xx_error_body_is_a_server_error() {
         let error = parse(200, br#"{"result":"error","msg":"x","code":"BAD_REQUEST"}"#);
         assert_eq!(error.unwrap_err().as_server().unwrap().msg(), Some("x"));
     }
