@@ -416,7 +416,7 @@ fn unexpected_result_values() {
             b"null",
             ParseErrorKind::Shape,
             "",
-            "unexpected response: invalid type: null, expected struct RawResponse at line 1 column 4",
+            "unexpected response: invalid type: null, expected a JSON object at line 1 column 4",
         ),
     ];
     for (body, kind, path, shown) in cases {
@@ -425,32 +425,28 @@ fn unexpected_result_values() {
 }
 
 #[test]
-fn arrays_in_place_of_objects_are_read_positionally() {
-    // Known leniency (reported): serde's derived Deserialize reads a struct from a JSON array,
-    // field by field in declaration order. No Zulip server sends this; rejecting it needs
-    // hand-written Deserialize impls in zulip-types. When that lands, flip these assertions.
-    let parsed = attachments(200, br#"["success",[[1,"a","p",5]],7]"#).unwrap();
-    assert_eq!(parsed.attachments[0].size, Some(5));
-    assert_eq!(parsed.upload_space_used, Some(7));
-    // An array with more elements than the struct has fields is reported as not JSON
-    // ("trailing characters"), although it is: a misclassification that makes the property
-    // test `a_bad_field_is_named_by_its_path` of crates/zulip-types/tests fail now and then.
-    let error = attachments(
-        200,
-        br#"{"result":"success","msg":"","attachments":[{"id":1,"name":"a","path_id":"p","messages":[[1,null,0,null]]}]}"#,
-    )
-    .unwrap_err();
-    assert_eq!(error.as_parse().unwrap().kind(), ParseErrorKind::NotJson);
-    assert_eq!(
-        error.to_string(),
-        "response body is not JSON (Content-Type application/json): trailing characters at line 1 column 100"
-    );
-    // An array that does not start with a `result` string is a shape error at `[0]`.
-    let error = attachments(200, b"[[]]").unwrap_err();
-    assert_eq!(
-        error.to_string(),
-        "unexpected response at `[0]`: invalid type: sequence, expected a string at line 1 column 1"
-    );
+fn arrays_in_place_of_objects_are_rejected() {
+    // serde's derived Deserialize would read a struct from a JSON array, field by field;
+    // zulip-types reads responses, attachments and messages from objects only.
+    let cases: [(&[u8], &str); 3] = [
+        (
+            br#"["success",[[1,"a","p",5]],7]"#,
+            "unexpected response: invalid type: sequence, expected a JSON object at line 1 column 0",
+        ),
+        (
+            br#"{"result":"success","msg":"","attachments":[[1,"a","p",5]]}"#,
+            "unexpected response at `attachments[0]`: invalid type: sequence, expected a JSON object at line 1 column 44",
+        ),
+        (
+            br#"{"result":"success","msg":"","attachments":[{"id":1,"name":"a","path_id":"p","messages":[[1,null,0,null]]}]}"#,
+            "unexpected response at `attachments[0].messages[0]`: invalid type: sequence, expected a JSON object at line 1 column 89",
+        ),
+    ];
+    for (body, shown) in cases {
+        let error = attachments(200, body).unwrap_err();
+        assert_eq!(error.as_parse().unwrap().kind(), ParseErrorKind::Shape);
+        assert_eq!(error.to_string(), shown);
+    }
 }
 
 #[test]
@@ -478,7 +474,7 @@ fn deep_nesting_is_rejected_without_recursion() {
     let error = on_small_stack(|| attachments(200, nested(100_000).as_bytes()).unwrap_err());
     assert_eq!(
         error.to_string(),
-        "unexpected response at `[0]`: invalid type: sequence, expected a string at line 1 column 1"
+        "unexpected response: invalid type: sequence, expected a JSON object at line 1 column 0"
     );
     // Where any JSON value is read (the legacy message `name`), serde_json's recursion limit
     // (128 levels) stops it.
@@ -496,7 +492,7 @@ fn deep_nesting_is_rejected_without_recursion() {
     let error = on_small_stack(move || attachments(200, body.as_bytes()).unwrap_err());
     assert_eq!(
         error.to_string(),
-        "unexpected response at `attachments[0].messages[0][0]`: invalid type: sequence, expected u64 at line 1 column 90"
+        "unexpected response at `attachments[0].messages[0]`: invalid type: sequence, expected a JSON object at line 1 column 89"
     );
 }
 
