@@ -4,7 +4,17 @@
 //! stack written by hand over `std::net::TcpStream`.
 //!
 //! Every server here binds 127.0.0.1 on an ephemeral port and stops when dropped.
+//!
+//! The fuzz targets' shared code lives here too:
+//! - [`fuzz_input`]: how a fuzz input or corpus file becomes a response;
+//! - [`checks`]: the properties each fuzz target checks, replayed on stable Rust by
+//!   `tests/fuzz_corpus.rs` over every committed seed and regression input.
+//!
+//! Those two modules are also compiled into the fuzz crate (`fuzz/src/lib.rs`, through
+//! `#[path]`), so they may use only `zulip-types`, `http` and `serde_json`.
 
+pub mod checks;
+pub mod fuzz_input;
 pub mod std_http;
 
 use std::time::Duration;

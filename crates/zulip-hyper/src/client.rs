@@ -2,6 +2,7 @@
 //! the optional retry policy.
 
 use std::fmt;
+use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -9,7 +10,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use http_body_util::{BodyExt, LengthLimitError, Limited};
 use hyper::body::Body as _;
 use hyper_util::client::legacy::Client as HyperClient;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
@@ -18,6 +19,7 @@ use zulip_types::{
     RequestContext, ResponseContext, ServerError, Site,
 };
 
+use crate::body::RequestBody;
 use crate::config::Config;
 use crate::connector::{ConnectFailure, Connector, TcpConnector};
 use crate::error::{ConfigError, Error, TimeoutPhase, TransportError, find_in_chain};
@@ -55,7 +57,7 @@ pub struct Client {
 }
 
 struct Shared {
-    http: HyperClient<Connector, Full<Bytes>>,
+    http: HyperClient<Connector, RequestBody>,
     context: RequestContext,
     feature_level: AtomicU64,
     connect_timeout: Duration,
@@ -139,6 +141,30 @@ impl Client {
     ) -> Result<Response<E::Response>, Error> {
         let request = self.build(endpoint)?;
         let (response, attempts) = self.execute(request, E::NAME).await?;
+        self.finish::<E>(response, attempts)
+    }
+
+    /// Sends a request whose body `make_body` makes (once per attempt) and parses the response
+    /// as `E`'s.
+    pub(crate) async fn send_parts_with_meta<E, F, Fut>(
+        &self,
+        parts: &http::request::Parts,
+        make_body: F,
+    ) -> Result<Response<E::Response>, Error>
+    where
+        E: Endpoint,
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<RequestBody, Error>>,
+    {
+        let (response, attempts) = self.execute_with(parts, E::NAME, make_body).await?;
+        self.finish::<E>(response, attempts)
+    }
+
+    fn finish<E: Endpoint>(
+        &self,
+        response: http::Response<Bytes>,
+        attempts: u32,
+    ) -> Result<Response<E::Response>, Error> {
         let value = self.parse::<E::Response>(&response, E::NAME)?;
         let (parts, _) = response.into_parts();
         Ok(Response {
@@ -294,12 +320,31 @@ impl Client {
     ) -> Result<(http::Response<Bytes>, u32), Error> {
         let (parts, body) = request.into_parts();
         let body = Bytes::from(body);
+        self.execute_with(&parts, name, || {
+            let body = body.clone();
+            async move { Ok(RequestBody::full(body)) }
+        })
+        .await
+    }
+
+    /// [`Client::execute`] with a body made for each attempt.
+    async fn execute_with<F, Fut>(
+        &self,
+        parts: &http::request::Parts,
+        name: &'static str,
+        mut make_body: F,
+    ) -> Result<(http::Response<Bytes>, u32), Error>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<RequestBody, Error>>,
+    {
         let mut attempts = 0_u32;
         let mut waited = Duration::ZERO;
         loop {
             attempts = attempts.saturating_add(1);
             let attempt_span = span!("zulip.request", endpoint = name, attempt = attempts);
-            let response = instrument(self.exchange(&parts, body.clone()), attempt_span).await?;
+            let body = make_body().await?;
+            let response = instrument(self.exchange(parts, body), attempt_span).await?;
             if let Some(policy) = self.limits.retry {
                 if !response.status().is_success() {
                     let error = ServerError::from_response(&response);
@@ -320,9 +365,9 @@ impl Client {
     async fn exchange(
         &self,
         parts: &http::request::Parts,
-        body: Bytes,
+        body: RequestBody,
     ) -> Result<http::Response<Bytes>, Error> {
-        let mut request = http::Request::new(Full::new(body));
+        let mut request = http::Request::new(body);
         *request.method_mut() = parts.method.clone();
         *request.uri_mut() = parts.uri.clone();
         *request.version_mut() = parts.version;

@@ -70,8 +70,16 @@ pub enum Error {
     /// file without certificates, a missing site...
     Config(ConfigError),
     /// The HTTP exchange failed after connecting: the connection closed early, the response
-    /// is not valid HTTP, an I/O error while reading the body.
+    /// is not valid HTTP, an I/O error while reading the body (or while reading a file being
+    /// uploaded).
     Http(TransportError),
+    /// A file to upload could not be opened or its length read.
+    File {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
 }
 
 /// Which time limit fired.
@@ -160,6 +168,7 @@ impl fmt::Display for Error {
             ),
             Self::Config(error) => write!(f, "invalid configuration: {error}"),
             Self::Http(error) => write!(f, "HTTP error: {error}"),
+            Self::File { path, source } => write!(f, "cannot read {}: {source}", path.display()),
         }
     }
 }
@@ -172,6 +181,7 @@ impl StdError for Error {
             Self::Parse(error) => Some(error),
             Self::Connect(error) | Self::Tls(error) | Self::Http(error) => Some(error),
             Self::Config(error) => Some(error),
+            Self::File { source, .. } => Some(source),
             Self::Timeout { .. } | Self::BodyTooLarge { .. } => None,
         }
     }
@@ -180,6 +190,13 @@ impl StdError for Error {
 impl From<BuildError> for Error {
     fn from(error: BuildError) -> Self {
         Self::Build(error)
+    }
+}
+
+/// A `path_id` or upload URL that cannot be used is a request that cannot be built.
+impl From<zulip_types::UploadPathError> for Error {
+    fn from(error: zulip_types::UploadPathError) -> Self {
+        Self::Build(BuildError::from(error))
     }
 }
 

@@ -12,6 +12,7 @@
 )]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod body;
 mod client;
 mod config;
 mod connector;
@@ -19,7 +20,9 @@ mod error;
 mod retry;
 mod tls;
 mod trace;
+mod upload;
 
+pub use body::UploadProgress;
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_SIZE,
     DEFAULT_MAX_ERROR_BODY_SIZE, DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_REQUEST_TIMEOUT,
@@ -28,6 +31,7 @@ pub use client::{
 pub use config::Config;
 pub use error::{ConfigError, Error, TimeoutPhase, TransportError};
 pub use retry::RetryPolicy;
+pub use upload::{DEFAULT_UPLOAD_CHUNK_SIZE, FileUpload};
 
 /// The sans-IO crate this transport drives, re-exported so one dependency is enough.
 pub use zulip_types;

@@ -250,6 +250,31 @@ pub(crate) trait SuccessBody {
     fn result(&self) -> &ResultTag;
 }
 
+/// Reads `T` from a JSON object only.
+///
+/// serde's derived `Deserialize` also reads a struct from a JSON array, field by field; no Zulip
+/// server sends that, and an array longer than the struct was even reported as "not JSON"
+/// (serde_json's "trailing characters"). Through this wrapper an array is a type error.
+pub(crate) struct ObjectOnly<T>(pub(crate) T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for ObjectOnly<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectVisitor<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        deserializer
+            .deserialize_map(ObjectVisitor(std::marker::PhantomData))
+            .map(ObjectOnly)
+    }
+}
+
 /// The shared status and `result` check, then the typed parse.
 ///
 /// The hot path is one `serde_json` pass. Only when it fails is the body examined again: for
@@ -264,10 +289,10 @@ where
     if !parts.status.is_success() {
         return Err(ServerError::from_parts(&parts).into());
     }
-    match serde_json::from_slice::<T>(parts.body) {
-        Ok(value) => match value.result() {
+    match serde_json::from_slice::<ObjectOnly<T>>(parts.body) {
+        Ok(ObjectOnly(value)) => match value.result() {
             ResultTag::Success => Ok(value),
-            ResultTag::Error => Err(ServerError::from_parts(&parts).into()),
+            ResultTag::Error => Err(error_with_success_status(&parts)),
             ResultTag::Other(result) => {
                 Err(ParseError::unexpected_result(Some(result), &parts).into())
             }
@@ -298,6 +323,18 @@ where
     parse_success::<R, B>(response).map(convert)
 }
 
+/// A success status whose body says `"result": "error"`: the server's error, provided the body
+/// is JSON at all. The typed pass skips unknown keys without checking that their strings are
+/// UTF-8, so a body it accepted can still be invalid JSON; that is a parse error.
+fn error_with_success_status(parts: &ResponseParts<'_>) -> ResponseError {
+    match serde_json::from_slice::<serde_json::Value>(parts.body) {
+        Err(error) => {
+            ParseError::from_json(ParseErrorKind::NotJson, String::new(), &error, parts).into()
+        }
+        Ok(_) => ServerError::from_parts(parts).into(),
+    }
+}
+
 /// Why a success-status body failed to parse.
 fn diagnose<T: DeserializeOwned>(
     parts: &ResponseParts<'_>,
@@ -311,10 +348,10 @@ fn diagnose<T: DeserializeOwned>(
         #[serde(default)]
         result: ResultTag,
     }
-    if let Ok(probe) = serde_json::from_slice::<Probe>(parts.body) {
+    if let Ok(ObjectOnly(probe)) = serde_json::from_slice::<ObjectOnly<Probe>>(parts.body) {
         match probe.result {
             ResultTag::Success => {}
-            ResultTag::Error => return ServerError::from_parts(parts).into(),
+            ResultTag::Error => return error_with_success_status(parts),
             ResultTag::Other(result) => {
                 return ParseError::unexpected_result(Some(&result), parts).into();
             }
@@ -322,7 +359,7 @@ fn diagnose<T: DeserializeOwned>(
         }
     }
     let mut deserializer = serde_json::Deserializer::from_slice(parts.body);
-    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+    match serde_path_to_error::deserialize::<_, ObjectOnly<T>>(&mut deserializer) {
         Err(located) => {
             let path = located.path().to_string();
             let path = if path == "." { String::new() } else { path };
@@ -330,5 +367,71 @@ fn diagnose<T: DeserializeOwned>(
         }
         // Cannot happen (the same input failed above); report the first error unlocated.
         Ok(_) => ParseError::from_json(ParseErrorKind::Shape, String::new(), error, parts).into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ErrorBody, GetAttachmentsResponse, IncomingResponse, ResponseContext};
+
+    fn parse(status: u16, body: &[u8]) -> Result<GetAttachmentsResponse, ResponseError> {
+        let response = http::Response::builder().status(status).body(body).unwrap();
+        GetAttachmentsResponse::try_from_http_response(&response, &ResponseContext::new())
+    }
+
+    #[test]
+    fn a_2xx_error_body_that_is_not_json_is_a_parse_error() {
+        // Invalid UTF-8 in keys the typed pass skips (found by the get_attachments fuzz target).
+        let bodies: [&[u8]; 2] = [
+            b"{\"result\":\"error\",\"msg\":\"x\",\"code\":\"B\xff\xffAD_REQUEST\"}",
+            b"{\"result\":\"error\",\"attachments\":[],\"msg\":\"\xff\"}",
+        ];
+        for body in bodies {
+            let error = parse(200, body).unwrap_err();
+            let parse = error.as_parse().expect("a parse error");
+            assert_eq!(parse.kind(), ParseErrorKind::NotJson, "{parse}");
+            assert_eq!(parse.body(), Some(body));
+        }
+        // The same bodies with an error status stay server errors with the raw body.
+        for body in bodies {
+            let error = parse(400, body).unwrap_err();
+            let server = error.as_server().expect("a server error");
+            assert!(matches!(server.body(), ErrorBody::NotJson(_)));
+        }
+        // A valid 2xx error body is the server's error.
+        let error = parse(200, br#"{"result":"error","msg":"x","code":"BAD_REQUEST"}"#);
+        assert_eq!(error.unwrap_err().as_server().unwrap().msg(), Some("x"));
+    }
+
+    #[test]
+    fn arrays_are_not_objects() {
+        // serde's derived Deserialize reads structs from arrays positionally; Zulip never sends
+        // them, and one longer than the struct was reported as "not JSON".
+        let cases: [(&[u8], &str); 3] = [
+            (br#"["success",[]]"#, ""),
+            (
+                br#"{"result":"success","msg":"","attachments":[[1,"a","p"]]}"#,
+                "attachments[0]",
+            ),
+            (
+                br#"{"result":"success","msg":"","attachments":[{"id":1,"name":"a","path_id":"p","messages":[[1,null,0,null]]}]}"#,
+                "attachments[0].messages[0]",
+            ),
+        ];
+        for (body, path) in cases {
+            let error = parse(200, body).unwrap_err();
+            let parse = error.as_parse().expect("a parse error");
+            assert_eq!(parse.kind(), ParseErrorKind::Shape, "{parse}");
+            assert_eq!(parse.path(), path, "{parse}");
+            assert!(parse.detail().contains("expected a JSON object"), "{parse}");
+        }
+        assert!(serde_json::from_slice::<GetAttachmentsResponse>(br#"["success",[]]"#).is_err());
+    }
+
+    #[test]
+    fn a_2xx_error_body_is_a_server_error() {
+        let error = parse(200, br#"{"result":"error","msg":"x","code":"BAD_REQUEST"}"#);
+        assert_eq!(error.unwrap_err().as_server().unwrap().msg(), Some("x"));
     }
 }

@@ -33,8 +33,22 @@ impl FeatureLevel {
     /// organizations answer 401 instead of 403.
     pub const ERROR_CODES_EVERYWHERE: Self = Self(76);
 
+    /// Zulip 3.0 (level 1): `GET /user_uploads/{realm_id_str}/{filename}` answers a temporary
+    /// URL (it served the file itself before); `authentication_methods` gains `gitlab`.
+    pub const TEMPORARY_FILE_URLS: Self = Self(1);
+
     /// Zulip 7.0 (level 167): any success response may carry `ignored_parameters_unsupported`.
     pub const IGNORED_PARAMETERS_UNSUPPORTED: Self = Self(167);
+
+    /// Zulip 9.0 (level 257): `GET /server_settings` sends `realm_url`, keeping `realm_uri` as
+    /// an alias.
+    pub const REALM_URL: Self = Self(257);
+
+    /// Zulip 9.0 (level 272): `POST /user_uploads` answers `url`, keeping `uri` as an alias.
+    pub const UPLOAD_URL: Self = Self(272);
+
+    /// Zulip 10.0 (level 285; the docs also say 286): `POST /user_uploads` answers `filename`.
+    pub const UPLOAD_FILENAME: Self = Self(285);
 
     /// Zulip 12.0-dev (level 443): attachment timestamps are integer **seconds**.
     pub const ATTACHMENT_TIMESTAMPS_IN_SECONDS: Self = Self(443);

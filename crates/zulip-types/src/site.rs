@@ -82,6 +82,12 @@ impl Site {
         if authority.host().is_empty() {
             return Err(error(SiteErrorKind::MissingHost));
         }
+        // `http::Uri` accepts any text after the host's `:` (`javascript:alert(1)` is host
+        // `javascript`, port `alert(1)`); a port must be a number below 65536.
+        let port = authority.as_str().strip_prefix(authority.host());
+        if !port.is_some_and(is_valid_port) {
+            return Err(error(SiteErrorKind::InvalidUrl));
+        }
         if uri.query().is_some() || root.contains('#') {
             return Err(error(SiteErrorKind::QueryOrFragment));
         }
@@ -128,6 +134,18 @@ impl fmt::Debug for Site {
 impl fmt::Display for Site {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.root())
+    }
+}
+
+/// What follows the host in an authority: nothing, or `:` and a port number (0 – 65535).
+fn is_valid_port(rest: &str) -> bool {
+    match rest.strip_prefix(':') {
+        None => rest.is_empty(),
+        Some(digits) => {
+            !digits.is_empty()
+                && digits.bytes().all(|b| b.is_ascii_digit())
+                && digits.parse::<u16>().is_ok()
+        }
     }
 }
 
@@ -229,6 +247,8 @@ mod tests {
             ("https://localhost:9991", "https://localhost:9991/api"),
             ("127.0.0.1:8080", "https://127.0.0.1:8080/api"),
             ("http://[::1]:8080", "http://[::1]:8080/api"),
+            ("http://[::1]", "http://[::1]/api"),
+            ("https://example.com:65535", "https://example.com:65535/api"),
             ("https://example.com/zulip", "https://example.com/zulip/api"),
             ("https://example.com/apis", "https://example.com/apis/api"),
             ("httpbin.example", "https://httpbin.example/api"),
@@ -257,6 +277,14 @@ mod tests {
             ("https://example.com/?a=b", SiteErrorKind::QueryOrFragment),
             ("https://example.com/#x", SiteErrorKind::QueryOrFragment),
             ("https://exämple.com", SiteErrorKind::InvalidUrl),
+            // Ports that are not numbers below 65536 (found by the site fuzz target).
+            ("javascript:alert(1)", SiteErrorKind::InvalidUrl),
+            ("https:example.com", SiteErrorKind::InvalidUrl),
+            ("https://example.com:99999", SiteErrorKind::InvalidUrl),
+            ("https://example.com:-1", SiteErrorKind::InvalidUrl),
+            ("https://example.com:+80", SiteErrorKind::InvalidUrl),
+            ("https://example.com:", SiteErrorKind::InvalidUrl),
+            ("http://[::1]:80a", SiteErrorKind::InvalidUrl),
         ];
         for (input, kind) in cases {
             match Site::parse(input) {

@@ -547,7 +547,17 @@ mod tests {
 
     #[test]
     fn wire_number_survives_serialization() {
-        for text in ["1588145417000.0", "1588145417000", "1588145417", "-5"] {
+        // Floats of 16 digits and more need serde_json's `float_roundtrip`: without it,
+        // "-9007125479925441.0" reads as -9007125479925442 (found by the timestamp fuzz target).
+        for text in [
+            "1588145417000.0",
+            "1588145417000",
+            "1588145417",
+            "-5",
+            "-9007125479925441.0",
+            "9007199254740991.0",
+            "1234567890123457.0",
+        ] {
             let ts: Timestamp = serde_json::from_str(text).unwrap();
             assert_eq!(serde_json::to_string(&ts).unwrap(), text);
         }

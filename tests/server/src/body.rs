@@ -38,6 +38,11 @@ enum Kind {
         exact: bool,
     },
     Stall(Option<Bytes>),
+    /// A file read from disk in `CHUNK`s as the connection asks for them.
+    File {
+        file: std::fs::File,
+        remaining: u64,
+    },
 }
 
 impl ResponseBody {
@@ -85,6 +90,16 @@ impl ResponseBody {
         }
     }
 
+    /// The `size` bytes of `file`, read in 64 KiB chunks (a short file ends the body early).
+    pub(crate) fn file(file: std::fs::File, size: u64) -> ResponseBody {
+        ResponseBody {
+            kind: Kind::File {
+                file,
+                remaining: size,
+            },
+        }
+    }
+
     /// Sends `first` and then never ends.
     pub(crate) fn stall(first: Bytes) -> ResponseBody {
         ResponseBody {
@@ -119,6 +134,26 @@ impl Body for ResponseBody {
                     suffix.take()
                 }
             }
+            Kind::File { file, remaining } => {
+                use std::io::Read as _;
+                if *remaining == 0 {
+                    None
+                } else {
+                    let want = (*remaining).min(CHUNK as u64) as usize;
+                    let mut buffer = vec![0; want];
+                    match file.read(&mut buffer) {
+                        Ok(n) if n > 0 => {
+                            buffer.truncate(n);
+                            *remaining -= n as u64;
+                            Some(Bytes::from(buffer))
+                        }
+                        _ => {
+                            *remaining = 0;
+                            None
+                        }
+                    }
+                }
+            }
             Kind::Stall(first) => match first.take() {
                 Some(first) => Some(first),
                 // Never woken: the connection stays open until the client or the server's
@@ -139,6 +174,7 @@ impl Body for ResponseBody {
                 ..
             } => prefix.is_none() && *remaining == 0 && suffix.is_none(),
             Kind::Stall(_) => false,
+            Kind::File { remaining, .. } => *remaining == 0,
         }
     }
 
@@ -155,6 +191,7 @@ impl Body for ResponseBody {
                     + remaining
                     + suffix.as_ref().map_or(0, |b| b.len() as u64),
             ),
+            Kind::File { remaining, .. } => SizeHint::with_exact(*remaining),
             Kind::Padding { .. } | Kind::Stall(_) => SizeHint::default(),
         }
     }

@@ -331,6 +331,9 @@ pub struct ServerConfig {
     pub(crate) tls: Option<TlsOptions>,
     pub(crate) mode: Mode,
     pub(crate) max_request_body: usize,
+    pub(crate) max_file_upload_size_mib: u64,
+    pub(crate) upload_quota: Option<u64>,
+    pub(crate) temporary_url_lifetime: Duration,
     pub(crate) log_capacity: usize,
     pub(crate) log_body_bytes: usize,
     pub(crate) max_connections: usize,
@@ -353,6 +356,9 @@ impl ServerConfig {
             tls: None,
             mode: Mode::Normal,
             max_request_body: 32 * 1024 * 1024,
+            max_file_upload_size_mib: 25,
+            upload_quota: None,
+            temporary_url_lifetime: Duration::from_secs(60),
             log_capacity: 1024,
             log_body_bytes: 64 * 1024,
             max_connections: 512,
@@ -450,9 +456,32 @@ impl ServerConfig {
         self
     }
 
-    /// Largest request body accepted (default 32 MiB); larger ones get nginx's HTML 413.
+    /// The reverse proxy's limit: largest request body accepted (default 32 MiB; nginx on a
+    /// real server allows 80 MiB); larger ones get nginx's HTML 413. Uploads are streamed, other
+    /// bodies are held in memory up to this size.
     pub fn max_request_body(mut self, bytes: usize) -> ServerConfig {
         self.max_request_body = bytes;
+        self
+    }
+
+    /// Zulip's `MAX_FILE_UPLOAD_SIZE` in MiB (default 25): a larger upload gets "Uploaded file
+    /// is larger than the allowed limit of N MiB". The proxy's limit is
+    /// [`max_request_body`](Self::max_request_body).
+    pub fn max_file_upload_size_mib(mut self, mib: u64) -> ServerConfig {
+        self.max_file_upload_size_mib = mib;
+        self
+    }
+
+    /// Every realm's upload quota in bytes (default none): an upload that would take the
+    /// realm's total past it gets `REALM_UPLOAD_QUOTA`.
+    pub fn upload_quota(mut self, bytes: Option<u64>) -> ServerConfig {
+        self.upload_quota = bytes;
+        self
+    }
+
+    /// How long a temporary URL works (default 60 s, like Zulip's).
+    pub fn temporary_url_lifetime(mut self, lifetime: Duration) -> ServerConfig {
+        self.temporary_url_lifetime = lifetime;
         self
     }
 

@@ -54,6 +54,7 @@ pub mod sample;
 mod server;
 mod state;
 mod tls;
+mod uploads;
 pub mod wire;
 
 pub use config::{

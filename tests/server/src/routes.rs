@@ -146,13 +146,42 @@ impl Router {
                     &[],
                     get_server_settings,
                 ),
+                Route::new(
+                    Method::DELETE,
+                    "/api/v1/attachments/{attachment_id:int}",
+                    Auth::Required,
+                    &[],
+                    crate::uploads::remove_attachment,
+                ),
+                // Streamed by `uploads::receive` before routing; listed for 405s and HEAD.
+                Route::new(
+                    Method::POST,
+                    crate::uploads::UPLOAD_PATH,
+                    Auth::Required,
+                    &[],
+                    upload_not_streamed,
+                ),
+                Route::new(
+                    Method::GET,
+                    "/api/v1/user_uploads/{realm_id_str}/{filename...}",
+                    Auth::Required,
+                    &[],
+                    crate::uploads::temporary_url,
+                ),
+                Route::new(
+                    Method::GET,
+                    "/user_uploads/temporary/{token}/{filename}",
+                    Auth::None,
+                    &[],
+                    crate::uploads::serve_temporary,
+                ),
             ],
         }
     }
 }
 
 /// What a handler sees.
-#[allow(dead_code)] // `headers` and `body` are for the endpoints still to come (uploads).
+#[allow(dead_code)] // `headers` and `body` are for endpoints still to come.
 pub(crate) struct Ctx<'a> {
     pub(crate) shared: &'a Shared,
     pub(crate) headers: &'a HeaderMap,
@@ -314,16 +343,38 @@ pub(crate) fn dispatch(
     if route.auth == Auth::None {
         return (route.handler)(&mut ctx);
     }
-    let user = match authenticate(shared, headers) {
-        Ok(user) => user,
+    let (user, decision) = match authorize(shared, headers) {
+        Ok(found) => found,
         Err(reply) => return reply,
     };
     ctx.user = Some(user);
+    with_rate_headers((route.handler)(&mut ctx), decision.as_ref())
+}
+
+/// Authenticates and rate limits: the user and the rate-limit decision, or the refusal (401,
+/// 403 or 429, with the rate-limit headers).
+// The error is the finished response; this private, per-request path is not worth boxing.
+#[allow(clippy::result_large_err)]
+pub(crate) fn authorize(
+    shared: &Shared,
+    headers: &HeaderMap,
+) -> Result<(usize, Option<crate::state::RateDecision>), Reply> {
+    let user = authenticate(shared, headers)?;
     let decision = lock(&shared.rate).check(user);
-    let mut reply = match &decision {
-        Some(decision) if decision.refused.is_some() => rate_limited(shared, decision),
-        _ => (route.handler)(&mut ctx),
-    };
+    match &decision {
+        Some(refusal) if refusal.refused.is_some() => Err(with_rate_headers(
+            rate_limited(shared, refusal),
+            decision.as_ref(),
+        )),
+        _ => Ok((user, decision)),
+    }
+}
+
+/// Adds `X-RateLimit-*` for a decision.
+pub(crate) fn with_rate_headers(
+    mut reply: Reply,
+    decision: Option<&crate::state::RateDecision>,
+) -> Reply {
     if let Some(decision) = decision {
         let headers = reply.headers_mut();
         for (name, value) in [
@@ -337,6 +388,12 @@ pub(crate) fn dispatch(
         }
     }
     reply
+}
+
+/// `POST /api/v1/user_uploads` reached through routing: only when the request came through a
+/// path the streaming handler does not take (never in practice).
+fn upload_not_streamed(ctx: &mut Ctx<'_>) -> Reply {
+    ctx.error(400, "You must specify a file to upload", "BAD_REQUEST")
 }
 
 fn rate_limited(shared: &Shared, decision: &crate::state::RateDecision) -> Reply {

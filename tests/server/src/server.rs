@@ -28,6 +28,7 @@ use crate::modes::Mode;
 use crate::routes;
 use crate::state::{Shared, UserEntry, lock};
 use crate::tls::{ClientIdentity, Pki};
+use crate::uploads;
 use crate::wire::{self, Profile};
 
 /// How long a TLS handshake may take before the connection is dropped.
@@ -325,6 +326,24 @@ impl TestServer {
         Some(db.attachments_body(&self.shared.profile, index, &[]))
     }
 
+    /// The bytes the server stored for an uploaded file (`POST /user_uploads`), read from its
+    /// storage directory. `None` for an unknown `path_id` or an attachment given in the
+    /// configuration (which has no bytes).
+    pub fn uploaded_file(&self, path_id: &str) -> Option<Vec<u8>> {
+        let stored = lock(&self.shared.uploads).files.get(path_id).cloned()?;
+        std::fs::read(stored.disk).ok()
+    }
+
+    /// Temporary URLs handed out and not yet expired.
+    pub fn live_temporary_urls(&self) -> usize {
+        let now = std::time::Instant::now();
+        lock(&self.shared.uploads)
+            .tokens
+            .values()
+            .filter(|(_, expiry)| *expiry > now)
+            .count()
+    }
+
     /// Changes (or with `None` disables) rate limiting; every window restarts.
     pub fn set_rate_limit(&self, rate_limit: Option<RateLimit>) {
         let mut rate = lock(&self.shared.rate);
@@ -513,6 +532,23 @@ async fn handle(
     request: Request<Incoming>,
 ) -> Result<Response<ResponseBody>, CloseConnection> {
     let (parts, incoming) = request.into_parts();
+    if uploads::is_upload(&parts) {
+        // Uploads are read as a stream, never held whole.
+        let mode = shared.take_mode(parts.uri.path());
+        if let Mode::Normal | Mode::Delay(_) = mode {
+            if let Mode::Delay(delay) = mode {
+                tokio::time::sleep(delay).await;
+            }
+            return uploads::receive(&shared, connection_id, &parts, incoming)
+                .await
+                .ok_or(CloseConnection);
+        }
+        let (len, kept) = uploads::drain(incoming, shared.log_body_bytes)
+            .await
+            .ok_or(CloseConnection)?;
+        uploads::record(&shared, connection_id, &parts, len, kept);
+        return respond(&shared, &parts, mode, Bytes::new()).await;
+    }
     let declared = parts
         .headers
         .get(http::header::CONTENT_LENGTH)
@@ -536,27 +572,7 @@ async fn handle(
         Ok(bytes) => bytes.slice(..bytes.len().min(shared.log_body_bytes)),
         Err(_) => Bytes::new(),
     };
-    shared.record(RequestRecord {
-        connection_id,
-        method: parts.method.as_str().to_owned(),
-        path_and_query: parts
-            .uri
-            .path_and_query()
-            .map_or_else(|| parts.uri.path().to_owned(), |pq| pq.as_str().to_owned()),
-        version: format!("{:?}", parts.version),
-        headers: parts
-            .headers
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_owned(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect(),
-        body_len,
-        body: logged_body,
-    });
+    uploads::record(&shared, connection_id, &parts, body_len, logged_body);
     let Ok(body) = body else {
         let mut reply = body::html(413, wire::NGINX_413_HTML);
         reply
@@ -564,9 +580,18 @@ async fn handle(
             .insert(CONNECTION, HeaderValue::from_static("close"));
         return Ok(reply);
     };
+    let mode = shared.take_mode(parts.uri.path());
+    respond(&shared, &parts, mode, body).await
+}
 
+/// Answers a request whose body was read, according to `mode`.
+async fn respond(
+    shared: &Shared,
+    parts: &http::request::Parts,
+    mode: Mode,
+    body: Bytes,
+) -> Result<Response<ResponseBody>, CloseConnection> {
     let path = parts.uri.path().to_owned();
-    let mode = shared.take_mode(&path);
     let normal = || {
         let host = parts
             .headers
@@ -577,7 +602,7 @@ async fn handle(
             .to_owned();
         let host = strip_port(&host).to_ascii_lowercase();
         routes::dispatch(
-            &shared,
+            shared,
             &parts.method,
             &path,
             parts.uri.query(),

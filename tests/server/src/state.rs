@@ -28,6 +28,10 @@ pub(crate) struct Shared {
     pub(crate) router: Router,
     pub(crate) max_request_body: usize,
     pub(crate) log_body_bytes: usize,
+    pub(crate) max_file_upload_size_mib: u64,
+    pub(crate) upload_quota: Option<u64>,
+    pub(crate) temporary_url_lifetime: Duration,
+    pub(crate) uploads: Mutex<crate::uploads::UploadStore>,
     pub(crate) db: Mutex<Db>,
     pub(crate) modes: Mutex<ModeTable>,
     pub(crate) log: Mutex<Log>,
@@ -51,6 +55,10 @@ impl Shared {
             router: Router::zulip(),
             max_request_body: config.max_request_body,
             log_body_bytes: config.log_body_bytes,
+            max_file_upload_size_mib: config.max_file_upload_size_mib,
+            upload_quota: config.upload_quota,
+            temporary_url_lifetime: config.temporary_url_lifetime,
+            uploads: Mutex::new(crate::uploads::UploadStore::default()),
             db: Mutex::new(Db {
                 realms: config.realms.clone(),
                 users: config

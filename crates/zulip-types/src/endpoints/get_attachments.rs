@@ -36,7 +36,7 @@ use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::{Deserialize, Serialize};
 
-use crate::api::{ResultTag, SuccessBody, parse_success_or};
+use crate::api::{ObjectOnly, ResultTag, SuccessBody, parse_success_or};
 use crate::{
     Authentication, BuildError, Endpoint, FeatureLevel, IncomingResponse, MAX_WIRE_MAGNITUDE,
     RequestContext, ResponseContext, ResponseError, TimeUnit, Timestamp, WireNumber,
@@ -203,7 +203,7 @@ impl GetAttachmentsResponse {
 /// Reads the body alone (no status or `result` check); timestamps' units by magnitude.
 impl<'de> Deserialize<'de> for GetAttachmentsResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        RawResponse::deserialize(deserializer).map(Self::from)
+        ObjectOnly::<RawResponse>::deserialize(deserializer).map(|ObjectOnly(raw)| Self::from(raw))
     }
 }
 
@@ -239,7 +239,7 @@ impl From<RawResponse> for GetAttachmentsResponse {
 
 /// A file the user uploaded (the spec's `Attachments` object).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Deserialize)]
-#[serde(from = "RawAttachment")]
+#[serde(from = "ObjectOnly<RawAttachment>")]
 #[non_exhaustive]
 pub struct Attachment {
     /// `id`: the attachment's ID (what `DELETE /attachments/{attachment_id}` takes).
@@ -307,8 +307,8 @@ struct RawAttachment {
     message_ids: Option<Vec<MessageRef>>,
 }
 
-impl From<RawAttachment> for Attachment {
-    fn from(raw: RawAttachment) -> Self {
+impl From<ObjectOnly<RawAttachment>> for Attachment {
+    fn from(ObjectOnly(raw): ObjectOnly<RawAttachment>) -> Self {
         Self {
             id: raw.id,
             name: raw.name,
@@ -348,7 +348,7 @@ fn message_ids<'de, D: Deserializer<'de>>(
 
 /// A message that references an attachment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
-#[serde(from = "RawMessage")]
+#[serde(from = "ObjectOnly<RawMessage>")]
 #[non_exhaustive]
 pub struct MessageRef {
     /// `id`: the message's ID.
@@ -387,8 +387,8 @@ struct RawMessage {
     name: Option<Timestamp>,
 }
 
-impl From<RawMessage> for MessageRef {
-    fn from(raw: RawMessage) -> Self {
+impl From<ObjectOnly<RawMessage>> for MessageRef {
+    fn from(ObjectOnly(raw): ObjectOnly<RawMessage>) -> Self {
         Self {
             id: raw.id,
             date_sent: raw.date_sent.or(raw.name),
