@@ -302,6 +302,27 @@ where
     }
 }
 
+/// [`parse_success`] with a fast path tried first: for a 2xx response, `fast` reads the body and
+/// returns the value when it is a `"result": "success"` body it can read exactly as `R` would;
+/// `None` leaves everything (the value, or the error with its JSON path) to the reference parse
+/// `R`, whose value `convert` turns into `T`.
+pub(crate) fn parse_success_or<'b, T, R, B>(
+    response: &'b http::Response<B>,
+    fast: impl FnOnce(&'b [u8]) -> Option<T>,
+    convert: impl FnOnce(R) -> T,
+) -> Result<T, ResponseError>
+where
+    R: DeserializeOwned + SuccessBody,
+    B: AsRef<[u8]>,
+{
+    if response.status().is_success() {
+        if let Some(value) = fast(response.body().as_ref()) {
+            return Ok(value);
+        }
+    }
+    parse_success::<R, B>(response).map(convert)
+}
+
 /// A success status whose body says `"result": "error"`: the server's error, provided the body
 /// is JSON at all. The typed pass skips unknown keys without checking that their strings are
 /// UTF-8, so a body it accepted can still be invalid JSON; that is a parse error.

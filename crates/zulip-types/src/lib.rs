@@ -30,8 +30,8 @@ pub use api::{
 };
 pub use credentials::{ApiKey, Credentials};
 pub use endpoints::get_attachments::{
-    Attachment, AttachmentsGeneration, GetAttachments, GetAttachmentsResponse, MessageRef,
-    WireAttachments,
+    Attachment, AttachmentRef, AttachmentsGeneration, GetAttachments, GetAttachmentsResponse,
+    GetAttachmentsResponseRef, MessageRef, WireAttachments,
 };
 pub use endpoints::get_file_temporary_url::{
     GetFileTemporaryUrl, GetFileTemporaryUrlResponse, TemporaryUrlRejection,

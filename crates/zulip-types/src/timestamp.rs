@@ -3,6 +3,7 @@
 use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
+use std::num::NonZeroI64;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -158,10 +159,12 @@ impl std::error::Error for TimestampError {}
 /// ```
 #[derive(Clone, Copy)]
 pub struct Timestamp {
-    /// The wire value; floats are whole and within ±2^53, so they convert exactly.
-    value: i64,
-    float: bool,
-    unit: TimeUnit,
+    /// The wire value, whether it was a float, and the unit, in 8 bytes: `value << 3 | unit << 2
+    /// | float << 1 | 1`. `|value| <= 2^53`, so the shift cannot overflow, and floats are whole
+    /// and within ±2^53, so they convert exactly. The low bit is always set: the word is never
+    /// zero, so `Option<Timestamp>` is 8 bytes too (a large response holds one per attachment
+    /// and per message).
+    bits: NonZeroI64,
 }
 
 impl Timestamp {
@@ -192,6 +195,15 @@ impl Timestamp {
         let (value, float) = match wire {
             WireNumber::Integer(value) => (value, false),
             WireNumber::Float(value) => {
+                // The common case in one comparison: a whole number within ±2^53 survives the
+                // round trip through `i64` (NaN becomes 0, infinities saturate: both fail).
+                let whole = value as i64;
+                if whole as f64 == value
+                    && whole.unsigned_abs() <= MAX_WIRE_MAGNITUDE.unsigned_abs()
+                {
+                    let unit = unit.unwrap_or(TimeUnit::from_magnitude(whole));
+                    return Ok(Self::pack(whole, true, unit));
+                }
                 if !value.is_finite() || value.abs() > MAX_WIRE_MAGNITUDE as f64 {
                     return Err(TimestampError::OutOfRange(wire.to_string()));
                 }
@@ -206,7 +218,33 @@ impl Timestamp {
             return Err(TimestampError::OutOfRange(value.to_string()));
         }
         let unit = unit.unwrap_or(TimeUnit::from_magnitude(value));
-        Ok(Self { value, float, unit })
+        Ok(Self::pack(value, float, unit))
+    }
+
+    /// `value` must be within ±2^53 (checked by every caller).
+    const fn pack(value: i64, float: bool, unit: TimeUnit) -> Self {
+        let unit_bit = match unit {
+            TimeUnit::Seconds => 0,
+            TimeUnit::Milliseconds => 1,
+        };
+        let bits = (value << 3) | (unit_bit << 2) | ((float as i64) << 1) | 1;
+        match NonZeroI64::new(bits) {
+            Some(bits) => Self { bits },
+            // The low bit is set: never zero.
+            None => Self {
+                bits: NonZeroI64::MIN,
+            },
+        }
+    }
+
+    /// The wire value (an integer; a float's exact whole value).
+    const fn value(&self) -> i64 {
+        self.bits.get() >> 3
+    }
+
+    /// Whether the wire value was a float.
+    const fn is_float(&self) -> bool {
+        self.bits.get() & 0b10 != 0
     }
 
     /// The instant `seconds` after the UNIX epoch, sent as an integer in seconds.
@@ -227,11 +265,7 @@ impl Timestamp {
         if value.unsigned_abs() > MAX_WIRE_MAGNITUDE.unsigned_abs() {
             None
         } else {
-            Some(Self {
-                value,
-                float: false,
-                unit,
-            })
+            Some(Self::pack(value, false, unit))
         }
     }
 
@@ -239,7 +273,7 @@ impl Timestamp {
     #[must_use]
     pub const fn as_unix_millis(&self) -> i64 {
         // |value| <= 2^53, so value * 1000 < 2^63: no overflow.
-        self.value * self.unit.millis()
+        self.value() * self.unit().millis()
     }
 
     /// Whole seconds since the UNIX epoch, rounded towards the past.
@@ -269,23 +303,27 @@ impl Timestamp {
     /// The number exactly as the server sent it.
     #[must_use]
     pub fn wire(&self) -> WireNumber {
-        if self.float {
-            WireNumber::Float(self.value as f64)
+        if self.is_float() {
+            WireNumber::Float(self.value() as f64)
         } else {
-            WireNumber::Integer(self.value)
+            WireNumber::Integer(self.value())
         }
     }
 
     /// The unit the wire number was read in.
     #[must_use]
     pub const fn unit(&self) -> TimeUnit {
-        self.unit
+        if self.bits.get() & 0b100 != 0 {
+            TimeUnit::Milliseconds
+        } else {
+            TimeUnit::Seconds
+        }
     }
 
     /// The same wire number read in another unit (a different instant unless the unit is the same).
     #[must_use]
     pub const fn with_unit(self, unit: TimeUnit) -> Self {
-        Self { unit, ..self }
+        Self::pack(self.value(), self.is_float(), unit)
     }
 }
 
@@ -317,7 +355,7 @@ impl Hash for Timestamp {
 
 impl fmt::Debug for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Timestamp({self}, wire {} {})", self.wire(), self.unit)
+        write!(f, "Timestamp({self}, wire {} {})", self.wire(), self.unit())
     }
 }
 
@@ -399,6 +437,36 @@ mod tests {
         for (millis, text) in cases {
             let ts = Timestamp::from_unix_millis(millis).unwrap();
             assert_eq!(ts.to_string(), text, "{millis}");
+        }
+    }
+
+    #[test]
+    fn packed_in_eight_bytes() {
+        assert_eq!(std::mem::size_of::<Timestamp>(), 8);
+        assert_eq!(std::mem::size_of::<Option<Timestamp>>(), 8);
+        for value in [
+            0,
+            1,
+            -1,
+            MAX_WIRE_MAGNITUDE,
+            -MAX_WIRE_MAGNITUDE,
+            1_588_145_417_000,
+        ] {
+            for float in [false, true] {
+                for unit in [TimeUnit::Seconds, TimeUnit::Milliseconds] {
+                    let ts = Timestamp::pack(value, float, unit);
+                    assert_eq!((ts.value(), ts.is_float(), ts.unit()), (value, float, unit));
+                    let other = match unit {
+                        TimeUnit::Seconds => TimeUnit::Milliseconds,
+                        TimeUnit::Milliseconds => TimeUnit::Seconds,
+                    };
+                    let moved = ts.with_unit(other);
+                    assert_eq!(
+                        (moved.value(), moved.is_float(), moved.unit()),
+                        (value, float, other)
+                    );
+                }
+            }
         }
     }
 

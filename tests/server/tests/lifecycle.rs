@@ -59,7 +59,8 @@ fn shutdown_joins_the_thread_and_releases_the_port() {
     );
     let started = Instant::now();
     server.shutdown();
-    assert!(started.elapsed() < Duration::from_secs(2));
+    // Not a speed check: a shutdown that waited for the idle keep-alive connection would hang.
+    assert!(started.elapsed() < Duration::from_secs(30));
     // The idle keep-alive connection was closed …
     assert!(idle.read_to_end().expect("EOF").is_empty());
     // … nothing listens any more, and the port can be bound again.

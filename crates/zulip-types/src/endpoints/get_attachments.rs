@@ -36,11 +36,16 @@ use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::{Deserialize, Serialize};
 
-use crate::api::{ObjectOnly, ResultTag, SuccessBody, parse_success};
+use crate::api::{ObjectOnly, ResultTag, SuccessBody, parse_success_or};
 use crate::{
     Authentication, BuildError, Endpoint, FeatureLevel, IncomingResponse, MAX_WIRE_MAGNITUDE,
     RequestContext, ResponseContext, ResponseError, TimeUnit, Timestamp, WireNumber,
 };
+
+mod borrowed;
+mod fast;
+
+pub use borrowed::{AttachmentRef, GetAttachmentsResponseRef};
 
 /// `GET /api/v1/attachments` (operation `get-attachments`, Zulip 1.6 and later).
 ///
@@ -169,12 +174,29 @@ impl IncomingResponse for GetAttachmentsResponse {
         response: &http::Response<B>,
         context: &ResponseContext,
     ) -> Result<Self, ResponseError> {
-        let raw: RawResponse = parse_success(response)?;
+        let unit = context.feature_level.map(TimeUnit::for_attachments_at);
+        parse_success_or(
+            response,
+            |body| {
+                fast::read::<Attachment>(body, unit).map(|body| Self {
+                    attachments: body.attachments,
+                    upload_space_used: body.upload_space_used,
+                    ignored_parameters_unsupported: body.ignored_parameters_unsupported,
+                })
+            },
+            |raw: RawResponse| Self::from_raw(raw, unit),
+        )
+    }
+}
+
+impl GetAttachmentsResponse {
+    /// The reference parse's value, timestamps in `unit` when known.
+    fn from_raw(raw: RawResponse, unit: Option<TimeUnit>) -> Self {
         let parsed = Self::from(raw);
-        Ok(match context.feature_level {
-            Some(level) => parsed.with_timestamp_unit(TimeUnit::for_attachments_at(level)),
+        match unit {
+            Some(unit) => parsed.with_timestamp_unit(unit),
             None => parsed,
-        })
+        }
     }
 }
 
@@ -185,6 +207,9 @@ impl<'de> Deserialize<'de> for GetAttachmentsResponse {
     }
 }
 
+// The derived `Raw*` types are the reference parse: they define what is accepted, and every
+// error comes from them (with its JSON path, see `api::parse_success`). `fast` reads the common
+// case faster and hands everything else to them.
 #[derive(Deserialize)]
 struct RawResponse {
     #[serde(default)]
@@ -250,6 +275,20 @@ impl Attachment {
     /// The IDs of the messages referencing the file, on every generation.
     pub fn message_ids(&self) -> impl ExactSizeIterator<Item = u64> + '_ {
         self.messages.iter().map(|message| message.id)
+    }
+}
+
+impl<'de> fast::FromParts<'de> for Attachment {
+    type Text = String;
+    fn from_parts(parts: fast::Parts<String>) -> Self {
+        Self {
+            id: parts.id,
+            name: parts.name,
+            path_id: parts.path_id,
+            size: parts.size,
+            create_time: parts.create_time,
+            messages: parts.messages,
+        }
     }
 }
 
