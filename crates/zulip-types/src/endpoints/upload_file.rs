@@ -24,7 +24,7 @@
 use http::{Method, StatusCode};
 use serde::{Deserialize, Deserializer};
 
-use crate::api::{ResultTag, SuccessBody, parse_success};
+use crate::api::{ObjectOnly, ResultTag, SuccessBody, parse_success};
 use crate::error::ResponseParts;
 use crate::upload_path::{UploadPath, UploadPathError, resolve_url};
 use crate::{
@@ -319,10 +319,10 @@ impl IncomingResponse for UploadFileResponse {
     }
 }
 
-/// Reads the body alone (no status or `result` check).
+/// Reads the body alone (no status or `result` check), from a JSON object only.
 impl<'de> Deserialize<'de> for UploadFileResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw = RawResponse::deserialize(deserializer)?;
+        let ObjectOnly(raw) = ObjectOnly::<RawResponse>::deserialize(deserializer)?;
         Self::try_from(raw).map_err(serde::de::Error::custom)
     }
 }
