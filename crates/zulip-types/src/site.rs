@@ -91,6 +91,13 @@ impl Site {
         if uri.query().is_some() || root.contains('#') {
             return Err(error(SiteErrorKind::QueryOrFragment));
         }
+        // `http::Uri` also takes `\`, `"`, `{`, `}`, `|`, `^`, `[`, `]` and non-ASCII bytes in a
+        // path, which RFC 3986 does not: a browser reads `\` as `/`, a server may refuse the
+        // request line, and upload URLs built on such a root would not read back
+        // (found by the upload_path fuzz target).
+        if !uri.path().bytes().all(is_path_byte) {
+            return Err(error(SiteErrorKind::InvalidUrl));
+        }
         Ok(Self {
             api_base: format!("{root}/api"),
         })
@@ -147,6 +154,11 @@ fn is_valid_port(rest: &str) -> bool {
                 && digits.parse::<u16>().is_ok()
         }
     }
+}
+
+/// A byte RFC 3986 allows in a path: `pchar` (unreserved, sub-delims, `:`, `@`, escapes) or `/`.
+fn is_path_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@%/".contains(&byte)
 }
 
 /// `Some(scheme)` when `text` starts with `scheme://` (RFC 3986 scheme characters).
@@ -325,6 +337,12 @@ mod tests {
             ("https://example.com:+80", SiteErrorKind::InvalidUrl),
             ("https://example.com:", SiteErrorKind::InvalidUrl),
             ("http://[::1]:80a", SiteErrorKind::InvalidUrl),
+            // Characters http::Uri takes in a path and RFC 3986 does not (found by the
+            // upload_path fuzz target).
+            ("https://example.com/a\\b", SiteErrorKind::InvalidUrl),
+            ("https://example.com/zülip", SiteErrorKind::InvalidUrl),
+            ("https://example.com/a\"b", SiteErrorKind::InvalidUrl),
+            ("https://example.com/{a}|^[b]", SiteErrorKind::InvalidUrl),
         ];
         for (input, kind) in cases {
             match Site::parse(input) {
