@@ -65,7 +65,8 @@ pub struct UploadFile {
 impl UploadFile {
     /// Uploads `content` as a file named `filename` (any Unicode), its content type guessed from
     /// the extension ([`crate::guess_content_type`]). The boundary is derived from the content
-    /// ([`Boundary::for_content`]) unless [`UploadFile::with_boundary`] sets one.
+    /// and avoids the part's headers ([`Boundary::for_part`]) unless
+    /// [`UploadFile::with_boundary`] sets one.
     #[must_use]
     pub fn new(filename: impl Into<String>, content: impl Into<Vec<u8>>) -> Self {
         Self::from_part(FilePart::new(filename), content)
@@ -121,7 +122,7 @@ impl Endpoint for UploadFile {
     ) -> Result<http::Request<Vec<u8>>, BuildError> {
         let boundary = match &self.boundary {
             Some(boundary) => boundary.clone(),
-            None => Boundary::for_content(&self.content)?,
+            None => Boundary::for_part(&self.part, &self.content)?,
         };
         let form = MultipartForm::new(&self.part, boundary)?;
         let body = form.body(&self.content)?;
@@ -173,7 +174,7 @@ impl StreamedUpload {
     ///
     /// # Errors
     /// [`BuildError`]: no credentials, an empty or too long file name, an invalid content type,
-    /// or a length that overflows.
+    /// a boundary that occurs in the part's headers, or a length that overflows.
     pub fn new(
         context: &RequestContext,
         part: &FilePart,
