@@ -11,7 +11,7 @@
 //!   `tests/fuzz_corpus.rs` over every committed seed and regression input.
 //!
 //! Those two modules are also compiled into the fuzz crate (`fuzz/src/lib.rs`, through
-//! `#[path]`), so they may use only `zulip-types`, `http` and `serde_json`.
+//! `#[path]`), so they may use only `zulip-types`, `http`, `serde` and `serde_json`.
 
 pub mod checks;
 pub mod fuzz_input;

@@ -195,11 +195,48 @@ const RATE_LIMIT_HEADERS: [(&str, &str); 5] = [
 const BAD_GATEWAY: &str = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
 const NOT_FOUND: &str = "<!DOCTYPE html>\n<html lang=\"en\"><head><title>Page not found | Zulip</title></head></html>\n";
 
+/// `crates/zulip-types/tests/fixtures/{dir}`'s files, sorted: (file name, bytes).
+fn fixtures(dir: &str) -> Vec<(String, Vec<u8>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../crates/zulip-types/tests/fixtures")
+        .join(dir);
+    files(&dir)
+        .into_iter()
+        .map(|path| {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            (name, fs::read(&path).expect("readable"))
+        })
+        .collect()
+}
+
+/// A fixture as a seed: a `.json` success body as a 200 with JSON, a `.http` response
+/// (`HTTP/1.1 <status> <reason>`, headers, empty line, body) in the fuzz input format.
+fn fixture_seed(name: &str, bytes: &[u8]) -> Vec<u8> {
+    if name.ends_with(".json") {
+        return encode(200, None, &[JSON], bytes);
+    }
+    let end = bytes
+        .windows(2)
+        .position(|pair| pair == b"\n\n")
+        .expect("an empty line after the head");
+    let head = std::str::from_utf8(&bytes[..end]).expect("an ASCII head");
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|line| line.split(' ').nth(1))
+        .and_then(|code| code.parse().ok())
+        .expect("a status line");
+    let headers: Vec<(&str, &str)> = lines
+        .map(|line| line.split_once(": ").expect("a header"))
+        .collect();
+    encode(status, None, &headers, &bytes[end + 2..])
+}
+
 /// Every seed: (target, name, bytes).
-fn seeds() -> Vec<(&'static str, &'static str, Vec<u8>)> {
+fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
     let response = encode;
     let mut seeds = vec![];
-    let mut add = |target, name, data: Vec<u8>| seeds.push((target, name, data));
+    let mut add = |target, name: &str, data: Vec<u8>| seeds.push((target, name.to_owned(), data));
 
     // GET /attachments: the spec example, each generation with and without its feature level,
     // the error shapes, non-JSON bodies.
@@ -523,5 +560,246 @@ fn seeds() -> Vec<(&'static str, &'static str, Vec<u8>)> {
     ] {
         add(t, name, text.as_bytes().to_vec());
     }
+
+    // The endpoints main added: every fixture of zulip-types' tests, then bodies that break
+    // each rule of the oracle in zulip_tests::checks.
+    for (t, dir) in [
+        ("remove_attachment", "remove-attachment"),
+        ("upload_file", "upload-file"),
+        ("get_file_temporary_url", "get-file-temporary-url"),
+        ("get_server_settings", "get-server-settings"),
+    ] {
+        for (name, bytes) in fixtures(dir) {
+            let stem = name
+                .rsplit_once('.')
+                .map_or(name.as_str(), |(stem, _)| stem);
+            add(t, &format!("fixture-{stem}"), fixture_seed(&name, &bytes));
+        }
+        let ok = |body: &str| response(200, Some(276), &[JSON], body.as_bytes());
+        add(t, "array", ok(r#"["success",""]"#));
+        add(t, "null", ok("null"));
+        add(
+            t,
+            "error-with-200",
+            ok(r#"{"result":"error","msg":"Invalid attachment","code":"BAD_REQUEST"}"#),
+        );
+        add(
+            t,
+            "duplicate-result",
+            ok(r#"{"result":"success","result":"success","msg":""}"#),
+        );
+        add(
+            t,
+            "ignored-not-strings",
+            ok(r#"{"result":"success","msg":"","ignored_parameters_unsupported":[1,null]}"#),
+        );
+        add(
+            t,
+            "rate-limited",
+            response(429, None, &RATE_LIMIT_HEADERS, RATE_LIMIT_BODY.as_bytes()),
+        );
+    }
+    let t = "upload_file";
+    for (name, body) in [
+        (
+            "url-null-uri",
+            r#"{"result":"success","msg":"","uri":"/user_uploads/2/a/b.txt","url":null}"#,
+        ),
+        ("url-number", r#"{"result":"success","msg":"","url":5}"#),
+        (
+            "filename-array",
+            r#"{"result":"success","msg":"","url":"/user_uploads/2/a/b","filename":["b"]}"#,
+        ),
+        (
+            "escaped-url",
+            r#"{"result":"success","msg":"","url":"\/user_uploads\/2\/a\/Résumé "1".pdf","filename":"Résumé "1".pdf"}"#,
+        ),
+    ] {
+        add(t, name, response(200, Some(285), &[JSON], body.as_bytes()));
+    }
+    let t = "get_file_temporary_url";
+    for (name, body) in [
+        ("url-null", r#"{"result":"success","msg":"","url":null}"#),
+        (
+            "url-object",
+            r#"{"result":"success","msg":"","url":{"path":"/x"}}"#,
+        ),
+        ("url-missing", r#"{"result":"success","msg":""}"#),
+        (
+            "url-elsewhere",
+            r#"{"result":"success","msg":"","url":"https://evil.example/x"}"#,
+        ),
+    ] {
+        add(t, name, response(200, Some(276), &[JSON], body.as_bytes()));
+    }
+    let t = "get_server_settings";
+    for (name, body) in [
+        (
+            "methods-as-arrays",
+            r#"{"result":"success","msg":"","zulip_version":"9.0","external_authentication_methods":[["google","Google",null,"/login","/signup"]]}"#,
+        ),
+        (
+            "method-missing-url",
+            r#"{"result":"success","msg":"","zulip_version":"9.0","external_authentication_methods":[{"name":"saml:x","display_name":"X","display_icon":null,"login_url":"/l"}]}"#,
+        ),
+        (
+            "level-string",
+            r#"{"result":"success","msg":"","zulip_version":"9.0","zulip_feature_level":"276"}"#,
+        ),
+        (
+            "level-negative",
+            r#"{"result":"success","msg":"","zulip_version":"9.0","zulip_feature_level":-1}"#,
+        ),
+        (
+            "level-huge",
+            r#"{"result":"success","msg":"","zulip_version":"9.0","zulip_feature_level":4294967296}"#,
+        ),
+        (
+            "level-float",
+            r#"{"result":"success","msg":"","zulip_version":"9.0","zulip_feature_level":276.0}"#,
+        ),
+        (
+            "methods-null",
+            r#"{"result":"success","msg":"","zulip_version":"9.0","authentication_methods":null}"#,
+        ),
+        (
+            "methods-not-bool",
+            r#"{"result":"success","msg":"","zulip_version":"9.0","authentication_methods":{"password":"yes"}}"#,
+        ),
+        (
+            "both-realm-urls",
+            r#"{"result":"success","msg":"","zulip_version":"9.0","zulip_feature_level":257,"realm_url":"https://a.example","realm_uri":"https://b.example"}"#,
+        ),
+        (
+            "uri-null-url",
+            r#"{"result":"success","msg":"","zulip_version":"9.0","realm_url":null,"realm_uri":"https://b.example"}"#,
+        ),
+        (
+            "no-version",
+            r#"{"result":"success","msg":"","zulip_feature_level":276}"#,
+        ),
+    ] {
+        add(t, name, response(200, None, &[JSON], body.as_bytes()));
+    }
+
+    // zuliprc files: valid ones in every syntax Python's ConfigParser takes, and one per error.
+    let t = "zuliprc";
+    for (name, text) in [
+        (
+            "minimal",
+            "[api]\nemail=iago@zulip.com\nkey=gjA04ZYcqXKalvYMA8OeXSfzUOLrtbZv\nsite=chat.example.com\n",
+        ),
+        (
+            "full",
+            "[api]\nemail = bot+tag@example.com\nkey : a+b%c%%d~e f\nsite = https://chat.example.com:8443/zulip\ninsecure = TRUE\ncert_bundle = ~/ca.pem\nclient_cert = ~/cert.pem\nclient_cert_key = /k.pem\n",
+        ),
+        (
+            "crlf-bom",
+            "\u{feff}# comment\r\n; another\r\n[api]\r\n\tEMAIL   =   a@b.c   \r\nKey = k\r\nsite = x.example\r\n",
+        ),
+        (
+            "default-and-continuation",
+            "[DEFAULT]\nsite = default.example.com\n[api]\nemail = a@b.c\nkey = k\nnote = one\n  two\n\n  three\n[other]\nemail = c@d.e\n",
+        ),
+        (
+            "section-trailer",
+            "[api] ; trailing\nemail: a@b\nkey: k=v: w\nsite: localhost:9991\n[a]b]\nx = 1\n",
+        ),
+        ("missing-api", "[API]\nemail = a@b.c\nkey = k\n"),
+        ("missing-key", "[api]\nemail = a@b.c\nsite = x.example\n"),
+        ("missing-site", "[api]\nemail = a@b.c\nkey = k\n"),
+        (
+            "insecure-yes",
+            "[api]\nemail = a@b.c\nkey = k\nsite = x.example\ninsecure = yes\n",
+        ),
+        (
+            "invalid-site",
+            "[api]\nemail = a@b.c\nkey = k\nsite = ftp://x.example\n",
+        ),
+        (
+            "cert-key-alone",
+            "[api]\nemail = a@b.c\nkey = k\nsite = x.example\nclient_cert_key = ~/k.pem\n",
+        ),
+        ("duplicate-key", "[api]\nkey = a\nKEY = b\n"),
+        ("duplicate-section", "[api]\n[x]\n[api]\n"),
+        ("key-before-section", "key = k\n[api]\n"),
+        ("not-key-value", "[api]\n\njust text\n"),
+        ("empty-key", "[api]\n = value\n"),
+    ] {
+        add(t, name, text.as_bytes().to_vec());
+    }
+    add(
+        t,
+        "not-utf8",
+        b"[api]\nemail = a\xff@b.c\nkey = k\n".to_vec(),
+    );
+
+    // Paths and URLs of uploaded files; a first line, when there is a second, is the site.
+    let t = "upload_path";
+    for (name, text) in [
+        ("path-id", "2/ce/DfOkzwdg_IwlrN3myw3KGtiJ/166050.jpg"),
+        ("path-id-unk", "unk/ab/old.png"),
+        ("path-id-unicode", "2/ab/xyz/Résumé 1 [draft] %41?#.pdf"),
+        ("dot-segments", "2/../../etc/passwd"),
+        ("encoded-dots", "2/%2e%2e/x"),
+        ("protocol-relative", "//evil.example/user_uploads/2/a/b"),
+        ("backslash", "2/a\\..\\b"),
+        ("empty-segment", "2//x"),
+        (
+            "relative-url",
+            "/user_uploads/2/ce/x/R%C3%A9sum%C3%A9%201.pdf",
+        ),
+        (
+            "absolute-url",
+            "https://chat.example.com/user_uploads/2/a/b.txt",
+        ),
+        (
+            "other-origin",
+            "https://evil.example/user_uploads/2/a/b.txt",
+        ),
+        (
+            "user-info",
+            "https://chat.example.com@evil.example/user_uploads/2/a/b",
+        ),
+        ("query", "/user_uploads/2/a/b.txt?download=1#x"),
+        ("temporary", "/user_uploads/temporary/4E3A/zulip.txt"),
+        (
+            "prefixed-site",
+            "https://example.com/zulip\n/user_uploads/2/a/b.txt",
+        ),
+        (
+            "prefixed-site-absolute",
+            "https://example.com/zulip\nhttps://EXAMPLE.com:443/zulip/user_uploads/2/a/b",
+        ),
+        (
+            "ipv6-site",
+            "http://[::1]:8080\nhttp://[::1]:8080/user_uploads/2/a/b",
+        ),
+        ("localhost-path-id", "localhost:9991\n2/a/b"),
+    ] {
+        add(t, name, text.as_bytes().to_vec());
+    }
+
+    // Multipart bodies: a name, 0xFF, the file's bytes.
+    let t = "multipart";
+    let named = |name: &str, content: &[u8]| [name.as_bytes(), b"\xff", content].concat();
+    add(t, "text", named("zulip.txt", b"hello"));
+    add(t, "unicode", named("Résumé 1 (copy).pdf", b"%PDF-1.4\r\n"));
+    add(
+        t,
+        "quotes-crlf",
+        named("a \"b\"\r\nContent-Type: text/html\r\n\r\n.txt", b"x"),
+    );
+    add(t, "dots", named("..", b""));
+    add(t, "path", named("../../etc/passwd", b"root"));
+    add(t, "backslashes", named("C:\\Users\\a.txt", b"\r\n--"));
+    add(t, "emoji", named("😀.PNG", b"\x89PNG\r\n\x1a\n"));
+    add(t, "empty-name", named("", b"content"));
+    add(
+        t,
+        "boundary-like-content",
+        named("b.bin", b"\r\n--zulip-rs-00\r\n--\r\n"),
+    );
+    add(t, "no-separator", b"name-only".to_vec());
     seeds
 }

@@ -560,9 +560,25 @@ impl fmt::Display for ServerError {
             }
         }
         if let Some(seconds) = self.retry_after() {
-            write!(f, "; retry after {seconds} s")?;
+            write!(f, "; retry after {} s", Seconds(seconds))?;
         }
         Ok(())
+    }
+}
+
+/// A wait for display: as Rust writes it (the shortest text that reads back) from a millionth
+/// of a second to a billion seconds (about 32 years), in exponent form outside (`1e300`, not a
+/// 1 followed by 300 zeros; `1e-300`, not 300 zeros and a 1).
+struct Seconds(f64);
+
+impl fmt::Display for Seconds {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let seconds = self.0;
+        if seconds == 0.0 || (1e-6..1e9).contains(&seconds.abs()) {
+            write!(f, "{seconds}")
+        } else {
+            write!(f, "{seconds:e}")
+        }
     }
 }
 
@@ -613,6 +629,26 @@ impl<'a> ResponseParts<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn waits_are_shown_compactly() {
+        let cases = [
+            (0.0, "0"),
+            (28.706_807_374_954_224, "28.706807374954224"),
+            (0.5, "0.5"),
+            (1e-6, "0.000001"),
+            (999_999_999.5, "999999999.5"),
+            (1e9, "1e9"),
+            (1.5e20, "1.5e20"),
+            (1e300, "1e300"),
+            (f64::MAX, "1.7976931348623157e308"),
+            (1e-7, "1e-7"),
+            (5e-324, "5e-324"),
+        ];
+        for (seconds, shown) in cases {
+            assert_eq!(Seconds(seconds).to_string(), shown);
+        }
+    }
 
     #[test]
     fn server_text_cannot_drive_a_terminal() {

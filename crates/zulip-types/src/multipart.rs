@@ -31,8 +31,12 @@
 //! - a boundary given by the caller ([`Boundary::new`]) is checked against the content whenever
 //!   the content is in memory ([`MultipartForm::body`]).
 //!
-//! A boundary cannot occur in the part's headers: a delimiter is `CRLF--{boundary}`, and no header
-//! line starts with `-` (the file name is percent-encoded, the content type is checked).
+//! **The boundary never occurs in the part's headers** either. RFC 2046 only forbids
+//! `CRLF--{boundary}`, which no header line can hold, but Django (Zulip's server) looks for
+//! `--{boundary}` anywhere, and a file name such as `a--{boundary}.txt` keeps its dashes and
+//! letters through percent-encoding. [`MultipartForm::new`] refuses a boundary found in the
+//! headers, and [`Boundary::for_part`] (what [`UploadFile`](crate::UploadFile) uses) avoids
+//! the headers as well as the content. Found by the `multipart` fuzz target.
 
 use std::fmt;
 
@@ -99,6 +103,33 @@ impl Boundary {
     /// [`BuildError::InvalidParameter`] in the astronomically unlikely case that every one of 16
     /// candidates occurs in the content.
     pub fn for_content(content: &[u8]) -> Result<Self, BuildError> {
+        Self::avoiding(content, b"")
+    }
+
+    /// A boundary for `content` sent as `part`: [`Boundary::for_content`], and also absent from
+    /// the part's headers (its encoded file name and its content type). The same content and
+    /// part give the same boundary, the one [`Boundary::for_content`] gives unless that occurs
+    /// in the headers.
+    ///
+    /// ```
+    /// use zulip_types::{Boundary, FilePart};
+    ///
+    /// let plain = Boundary::for_content(b"hello")?;
+    /// assert_eq!(Boundary::for_part(&FilePart::new("a.txt"), b"hello")?, plain);
+    /// // A file name holding that boundary gets another one.
+    /// let tricky = FilePart::new(format!("a--{plain}.txt"));
+    /// assert_ne!(Boundary::for_part(&tricky, b"hello")?, plain);
+    /// # Ok::<(), zulip_types::BuildError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Boundary::for_content`].
+    pub fn for_part(part: &FilePart, content: &[u8]) -> Result<Self, BuildError> {
+        Self::avoiding(content, &part_headers(part))
+    }
+
+    /// A boundary from a hash of `content`, absent from `content` and from `headers`.
+    fn avoiding(content: &[u8], headers: &[u8]) -> Result<Self, BuildError> {
         let hash = fnv1a(content);
         for salt in 0..16_u64 {
             let mut state = hash ^ salt.wrapping_mul(0x9E37_79B9_7F4A_7C15);
@@ -107,7 +138,7 @@ impl Boundary {
             push_hex(&mut boundary, splitmix64(&mut state), 16);
             push_hex(&mut boundary, splitmix64(&mut state), 16);
             let candidate = Self(boundary);
-            if !candidate.occurs_in(content) {
+            if !candidate.occurs_in(content) && !candidate.occurs_in(headers) {
                 return Ok(candidate);
             }
         }
@@ -269,7 +300,8 @@ impl MultipartForm {
     ///
     /// # Errors
     /// [`BuildError::InvalidParameter`]: an empty file name or one longer than
-    /// [`MAX_FILENAME_LEN`] bytes, or a content type that is not printable ASCII with a `/`.
+    /// [`MAX_FILENAME_LEN`] bytes, a content type that is not printable ASCII with a `/`, or a
+    /// boundary that occurs in the part's headers.
     pub fn new(part: &FilePart, boundary: Boundary) -> Result<Self, BuildError> {
         let invalid = |name: &str, reason: &str| BuildError::InvalidParameter {
             name: name.to_owned(),
@@ -293,19 +325,18 @@ impl MultipartForm {
                 ));
             }
         }
-        let mut prefix = Vec::with_capacity(160 + part.filename.len() * 3);
+        let headers = part_headers(part);
+        if boundary.occurs_in(&headers) {
+            return Err(invalid(
+                "boundary",
+                "the boundary occurs in the part's headers (its file name or content type)",
+            ));
+        }
+        let mut prefix = Vec::with_capacity(boundary.as_str().len() + 6 + headers.len());
         prefix.extend_from_slice(b"--");
         prefix.extend_from_slice(boundary.as_str().as_bytes());
-        prefix.extend_from_slice(b"\r\nContent-Disposition: form-data; name=\"");
-        prefix.extend_from_slice(FILE_FIELD_NAME.as_bytes());
-        prefix.extend_from_slice(b"\"; filename=\"");
-        prefix.extend_from_slice(encode_filename(&part.filename).as_bytes());
-        prefix.extend_from_slice(b"\"\r\n");
-        if let Some(content_type) = &part.content_type {
-            prefix.extend_from_slice(b"Content-Type: ");
-            prefix.extend_from_slice(content_type.as_bytes());
-            prefix.extend_from_slice(b"\r\n");
-        }
+        prefix.extend_from_slice(b"\r\n");
+        prefix.extend_from_slice(&headers);
         prefix.extend_from_slice(b"\r\n");
         let mut suffix = Vec::with_capacity(boundary.as_str().len() + 8);
         suffix.extend_from_slice(b"\r\n--");
@@ -369,6 +400,23 @@ impl MultipartForm {
         body.extend_from_slice(&self.suffix);
         Ok(body)
     }
+}
+
+/// The part's header lines, each ending with CRLF: `Content-Disposition` with the encoded file
+/// name, and `Content-Type` when there is one.
+fn part_headers(part: &FilePart) -> Vec<u8> {
+    let mut headers = Vec::with_capacity(100 + part.filename.len() * 3);
+    headers.extend_from_slice(b"Content-Disposition: form-data; name=\"");
+    headers.extend_from_slice(FILE_FIELD_NAME.as_bytes());
+    headers.extend_from_slice(b"\"; filename=\"");
+    headers.extend_from_slice(encode_filename(&part.filename).as_bytes());
+    headers.extend_from_slice(b"\"\r\n");
+    if let Some(content_type) = &part.content_type {
+        headers.extend_from_slice(b"Content-Type: ");
+        headers.extend_from_slice(content_type.as_bytes());
+        headers.extend_from_slice(b"\r\n");
+    }
+    headers
 }
 
 /// The `filename=` value of the part: every byte but ASCII letters, digits and `-._~`
@@ -470,6 +518,26 @@ mod tests {
         assert!(!boundary.occurs_in(b"-xyz--xy"));
         assert!(!boundary.occurs_in(b""));
         assert!(!boundary.occurs_in(b"--"));
+    }
+
+    #[test]
+    fn boundaries_never_occur_in_the_headers() {
+        // Found by the multipart fuzz target: a file name holding `--{boundary}`, which Django
+        // would split the part at.
+        let boundary = Boundary::for_content(b"").unwrap();
+        let part = FilePart::new(format!("\u{1}--{boundary};"));
+        let error = MultipartForm::new(&part, boundary.clone()).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "invalid parameter boundary: the boundary occurs in the part's headers (its file name or content type)"
+        );
+        let other = Boundary::for_part(&part, b"").unwrap();
+        assert_ne!(other, boundary);
+        assert!(MultipartForm::new(&part, other).is_ok());
+        // The content type too.
+        let typed = FilePart::new("a").with_content_type(format!("x/y--{boundary}"));
+        assert!(MultipartForm::new(&typed, boundary.clone()).is_err());
+        assert_ne!(Boundary::for_part(&typed, b"").unwrap(), boundary);
     }
 
     #[test]

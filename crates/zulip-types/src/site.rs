@@ -91,6 +91,13 @@ impl Site {
         if uri.query().is_some() || root.contains('#') {
             return Err(error(SiteErrorKind::QueryOrFragment));
         }
+        // `http::Uri` also takes `\`, `"`, `{`, `}`, `|`, `^`, `[`, `]` and non-ASCII bytes in a
+        // path, which RFC 3986 does not: a browser reads `\` as `/`, a server may refuse the
+        // request line, and upload URLs built on such a root would not read back
+        // (found by the upload_path fuzz target).
+        if !uri.path().bytes().all(is_path_byte) {
+            return Err(error(SiteErrorKind::InvalidUrl));
+        }
         Ok(Self {
             api_base: format!("{root}/api"),
         })
@@ -149,6 +156,11 @@ fn is_valid_port(rest: &str) -> bool {
     }
 }
 
+/// A byte RFC 3986 allows in a path: `pchar` (unreserved, sub-delims, `:`, `@`, escapes) or `/`.
+fn is_path_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@%/".contains(&byte)
+}
+
 /// `Some(scheme)` when `text` starts with `scheme://` (RFC 3986 scheme characters).
 fn scheme_of(text: &str) -> Option<&str> {
     let end = text.find("://")?;
@@ -159,11 +171,21 @@ fn scheme_of(text: &str) -> Option<&str> {
         .then_some(scheme)
 }
 
+/// The most bytes of the input a [`SiteError`] repeats; a longer input is cut at a character
+/// boundary and shown with an ellipsis and its length.
+const MAX_ECHO: usize = 100;
+
 /// A site that cannot be used.
+///
+/// Its message repeats the input (at most its first 100 bytes), unless the input holds an `@`:
+/// it may then carry a password, and is not repeated at all.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SiteError {
-    /// The input, or `None` when it may hold a password (user info) and is not repeated.
+    /// The input cut to [`MAX_ECHO`] bytes, or `None` when it may hold a password (user info)
+    /// and is not repeated.
     input: Option<String>,
+    /// The input's length in bytes.
+    input_len: usize,
     kind: SiteErrorKind,
 }
 
@@ -187,8 +209,13 @@ pub enum SiteErrorKind {
 
 impl SiteError {
     fn new(input: &str, kind: SiteErrorKind) -> Self {
-        let input = (!input.contains('@')).then(|| input.to_owned());
-        Self { input, kind }
+        // Decided on the whole input: a cut one could lose the `@` and keep the password.
+        let shown = (!input.contains('@')).then(|| prefix(input, MAX_ECHO).to_owned());
+        Self {
+            input: shown,
+            input_len: input.len(),
+            kind,
+        }
     }
 
     /// What is wrong.
@@ -201,13 +228,19 @@ impl SiteError {
 impl fmt::Display for SiteError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.input {
-            Some(input) => write!(f, "invalid Zulip site {input:?}: ")?,
+            Some(input) => {
+                f.write_str("invalid Zulip site ")?;
+                write_cut(f, input, self.input_len)?;
+                f.write_str(": ")?;
+            }
             None => f.write_str("invalid Zulip site: ")?,
         }
         match &self.kind {
             SiteErrorKind::Empty => f.write_str("it is empty"),
             SiteErrorKind::UnsupportedScheme(scheme) => {
-                write!(f, "scheme {scheme:?} is not http or https")
+                f.write_str("scheme ")?;
+                write_cut(f, prefix(scheme, MAX_ECHO), scheme.len())?;
+                f.write_str(" is not http or https")
             }
             SiteErrorKind::InvalidUrl => f.write_str("it is not a valid URL"),
             SiteErrorKind::MissingHost => f.write_str("it has no host"),
@@ -220,6 +253,25 @@ impl fmt::Display for SiteError {
 }
 
 impl std::error::Error for SiteError {}
+
+/// The longest prefix of `text` of at most `max` bytes that ends on a character boundary.
+fn prefix(text: &str, max: usize) -> &str {
+    let mut end = max.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.get(..end).unwrap_or_default()
+}
+
+/// `shown` quoted and escaped; when it is a cut of a text of `full_len` bytes, followed by an
+/// ellipsis and that length: `"https://example.com/aaa"… (1048596 bytes)`.
+fn write_cut(f: &mut fmt::Formatter<'_>, shown: &str, full_len: usize) -> fmt::Result {
+    write!(f, "{shown:?}")?;
+    if shown.len() < full_len {
+        write!(f, "… ({full_len} bytes)")?;
+    }
+    Ok(())
+}
 
 #[cfg(test)]
 mod tests {
@@ -285,6 +337,12 @@ mod tests {
             ("https://example.com:+80", SiteErrorKind::InvalidUrl),
             ("https://example.com:", SiteErrorKind::InvalidUrl),
             ("http://[::1]:80a", SiteErrorKind::InvalidUrl),
+            // Characters http::Uri takes in a path and RFC 3986 does not (found by the
+            // upload_path fuzz target).
+            ("https://example.com/a\\b", SiteErrorKind::InvalidUrl),
+            ("https://example.com/zülip", SiteErrorKind::InvalidUrl),
+            ("https://example.com/a\"b", SiteErrorKind::InvalidUrl),
+            ("https://example.com/{a}|^[b]", SiteErrorKind::InvalidUrl),
         ];
         for (input, kind) in cases {
             match Site::parse(input) {
@@ -292,6 +350,45 @@ mod tests {
                 Err(error) => assert_eq!(error.kind(), &kind, "{input:?}: {error}"),
             }
         }
+    }
+
+    #[test]
+    fn long_inputs_are_cut_in_errors() {
+        // 99 ASCII bytes, then a 4-byte character across the 100-byte limit: it is left out
+        // whole, never split.
+        let input = format!("https://x.io/{}😀{}?", "a".repeat(86), "b".repeat(1000));
+        let error = Site::parse(&input).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "invalid Zulip site \"https://x.io/{}\"… (1104 bytes): it contains a query or fragment",
+                "a".repeat(86)
+            )
+        );
+        // Exactly 100 bytes are shown whole.
+        let hundred = format!("ftp://{}", "c".repeat(94));
+        assert_eq!(
+            Site::parse(&hundred).unwrap_err().to_string(),
+            format!("invalid Zulip site {hundred:?}: scheme \"ftp\" is not http or https")
+        );
+        // A long scheme is cut too.
+        let scheme = "s".repeat(150);
+        let shown = Site::parse(&format!("{scheme}://x"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            shown.ends_with(&format!(
+                ": scheme \"{}\"… (150 bytes) is not http or https",
+                "s".repeat(100)
+            )),
+            "{shown}"
+        );
+        // An `@` beyond the cut still keeps the whole input out.
+        let hidden = format!("https://{}:hunter2@example.com/?", "u".repeat(200));
+        assert_eq!(
+            Site::parse(&hidden).unwrap_err().to_string(),
+            "invalid Zulip site: it contains a user name or password (use the API key instead)"
+        );
     }
 
     #[test]

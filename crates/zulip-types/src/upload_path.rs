@@ -40,7 +40,9 @@ use std::fmt::Write as _;
 
 use crate::{BuildError, Site};
 
-/// The longest `path_id` or URL accepted, in bytes. Real ones are well under 300.
+/// The longest `path_id` accepted, in bytes (decoded, when read from a URL); a URL may be as
+/// long as the site's root, `/user_uploads/` and three times this, every byte encoded. Real
+/// ones are well under 300.
 pub const MAX_UPLOAD_PATH_LEN: usize = 8 * 1024;
 
 /// The most segments a file name may have (real ones have three).
@@ -79,7 +81,15 @@ impl UploadPath {
     /// `/user_uploads/`, invalid percent-encoding, an encoded `/` or `\`, and everything
     /// [`UploadPath::from_path_id`] refuses (checked after decoding, so `%2e%2e` is `..`).
     pub fn from_url(url: &str, site: &Site) -> Result<Self, UploadPathError> {
-        check_length(url)?;
+        if url.is_empty() {
+            return Err(UploadPathErrorKind::Empty.into());
+        }
+        // The URL of any path this crate accepts, every byte of its path_id encoded (the
+        // `file_url` of a long non-ASCII path_id; found by the upload_path fuzz target). The
+        // decoded path_id is held to MAX_UPLOAD_PATH_LEN below.
+        if url.len() > site.root().len() + "/user_uploads/".len() + 3 * MAX_UPLOAD_PATH_LEN {
+            return Err(UploadPathErrorKind::TooLong.into());
+        }
         check_characters(url)?;
         if url.contains(['?', '#']) {
             return Err(UploadPathErrorKind::QueryOrFragment.into());
@@ -90,7 +100,13 @@ impl UploadPath {
             .ok_or(UploadPathErrorKind::NotUserUploads)?;
         let mut parts = rest.split('/');
         let realm = percent_decode(parts.next().unwrap_or_default())?;
-        Self::from_parts(&realm, parts.map(percent_decode))
+        let path = Self::from_parts(&realm, parts.map(percent_decode))?;
+        let path_id_len =
+            path.realm.len() + path.segments.iter().map(|s| 1 + s.len()).sum::<usize>();
+        if path_id_len > MAX_UPLOAD_PATH_LEN {
+            return Err(UploadPathErrorKind::TooLong.into());
+        }
+        Ok(path)
     }
 
     fn from_parts(
@@ -445,7 +461,8 @@ pub struct UploadPathError {
 pub enum UploadPathErrorKind {
     /// Nothing at all.
     Empty,
-    /// Longer than [`MAX_UPLOAD_PATH_LEN`] bytes, or too many segments.
+    /// A `path_id` longer than [`MAX_UPLOAD_PATH_LEN`] bytes, a URL longer than one can be,
+    /// or too many segments.
     TooLong,
     /// The realm part is neither digits nor `unk`.
     InvalidRealm,
@@ -588,6 +605,33 @@ mod tests {
                 &site
             )),
             UploadPathErrorKind::NotUserUploads
+        );
+    }
+
+    #[test]
+    fn long_non_ascii_paths_read_back_from_their_urls() {
+        // Found by the upload_path fuzz target: an 8 KiB path_id of non-ASCII text has a URL
+        // three times as long, which `from_url` used to refuse as too long.
+        let site = site("chat.example.com");
+        let path_id = format!("2/{}", "é".repeat((MAX_UPLOAD_PATH_LEN - 2) / 2));
+        assert_eq!(path_id.len(), MAX_UPLOAD_PATH_LEN);
+        let path = UploadPath::from_path_id(&path_id).unwrap();
+        let url = path.file_url(&site);
+        assert!(url.len() > 3 * MAX_UPLOAD_PATH_LEN - 10);
+        assert_eq!(UploadPath::from_url(&url, &site).unwrap(), path);
+        // Decoded, a path_id is still held to the limit.
+        let longer = format!(
+            "/user_uploads/2/{}",
+            "%C3%A9".repeat(MAX_UPLOAD_PATH_LEN / 2)
+        );
+        assert_eq!(
+            kind(UploadPath::from_url(&longer, &site)),
+            UploadPathErrorKind::TooLong
+        );
+        let too_long = format!("/user_uploads/2/{}", "a".repeat(4 * MAX_UPLOAD_PATH_LEN));
+        assert_eq!(
+            kind(UploadPath::from_url(&too_long, &site)),
+            UploadPathErrorKind::TooLong
         );
     }
 

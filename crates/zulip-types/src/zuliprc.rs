@@ -284,8 +284,11 @@ impl Zuliprc {
     }
 
     fn find(&self, section: &str, key: &str) -> Option<&Entry> {
-        let section = self.sections.iter().find(|s| s.name == section)?;
         let key = key.to_lowercase();
+        if section == DEFAULT_SECTION {
+            return self.defaults.iter().find(|e| e.key == key);
+        }
+        let section = self.sections.iter().find(|s| s.name == section)?;
         section
             .entries
             .iter()
@@ -293,8 +296,45 @@ impl Zuliprc {
             .find(|e| e.key == key)
     }
 
+    /// The sections, in file order. `[DEFAULT]` is not one of them.
+    pub fn sections(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        self.sections.iter().map(|s| s.name.as_str())
+    }
+
+    /// The keys set in `[section]` itself, in file order and lower case, without those it only
+    /// takes from `[DEFAULT]`; for `DEFAULT`, the keys of `[DEFAULT]`. Empty for a missing
+    /// section. With [`Zuliprc::get`], everything the file says.
+    ///
+    /// ```
+    /// use zulip_types::Zuliprc;
+    ///
+    /// let file = Zuliprc::parse("[DEFAULT]\nsite = a.example\n[api]\nEmail = me@a.example\n", "rc")?;
+    /// assert_eq!(file.sections().collect::<Vec<_>>(), ["api"]);
+    /// assert_eq!(file.keys("api"), ["email"]);
+    /// assert_eq!(file.keys("DEFAULT"), ["site"]);
+    /// assert_eq!(file.get("DEFAULT", "site").as_deref(), Some("a.example"));
+    /// # Ok::<(), zulip_types::ZuliprcError>(())
+    /// ```
+    #[must_use]
+    pub fn keys(&self, section: &str) -> Vec<&str> {
+        let entries = if section == DEFAULT_SECTION {
+            Some(&self.defaults)
+        } else {
+            self.sections
+                .iter()
+                .find(|s| s.name == section)
+                .map(|s| &s.entries)
+        };
+        entries
+            .into_iter()
+            .flatten()
+            .map(|e| e.key.as_str())
+            .collect()
+    }
+
     /// A value of `[section]`, falling back to `[DEFAULT]` as Python does; `None` when the
-    /// section or key is missing. Keys are case-insensitive.
+    /// section or key is missing. Keys are case-insensitive. `DEFAULT` reads `[DEFAULT]`'s own
+    /// values.
     #[must_use]
     pub fn get(&self, section: &str, key: &str) -> Option<String> {
         self.find(section, key).map(Entry::value)

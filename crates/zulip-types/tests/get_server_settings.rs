@@ -209,6 +209,38 @@ fn settings() -> impl Strategy<Value = GetServerSettingsResponse> {
         )
 }
 
+#[test]
+fn objects_are_read_from_objects_only() {
+    // serde's derived `Deserialize` also reads a struct from a JSON array, field by field.
+    let nested = br#"{"result":"success","msg":"","zulip_version":"9.0","external_authentication_methods":[["google","Google",null,"/login","/signup"]]}"#;
+    let error = GetServerSettingsResponse::try_from_http_response(
+        &ok_json(nested.to_vec()),
+        &ResponseContext::new(),
+    )
+    .unwrap_err();
+    let parse = error.as_parse().unwrap();
+    assert_eq!(parse.path(), "external_authentication_methods[0]");
+    assert!(parse.detail().contains("expected a JSON object"), "{parse}");
+    assert!(serde_json::from_slice::<GetServerSettingsResponse>(nested).is_err());
+    assert!(
+        serde_json::from_str::<ExternalAuthenticationMethod>(r#"["g","G",null,"/l","/s"]"#)
+            .is_err()
+    );
+    // The body-only `Deserialize` of each endpoint's response, too.
+    assert!(serde_json::from_str::<GetServerSettingsResponse>(r#"["success","9.0"]"#).is_err());
+    assert!(
+        serde_json::from_str::<zulip_types::UploadFileResponse>(r#"["success","/u"]"#).is_err()
+    );
+    assert!(
+        serde_json::from_str::<zulip_types::GetFileTemporaryUrlResponse>(r#"["success","/u"]"#)
+            .is_err()
+    );
+    assert!(
+        serde_json::from_str::<zulip_types::RemoveAttachmentResponse>(r#"["success",null]"#)
+            .is_err()
+    );
+}
+
 proptest! {
     #[test]
     fn settings_round_trip(settings in settings()) {

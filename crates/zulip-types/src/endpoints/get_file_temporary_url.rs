@@ -16,7 +16,7 @@
 use http::{Method, StatusCode};
 use serde::{Deserialize, Deserializer};
 
-use crate::api::{ResultTag, SuccessBody, parse_success};
+use crate::api::{ObjectOnly, ResultTag, SuccessBody, parse_success};
 use crate::upload_path::{UploadPath, UploadPathError, resolve_url};
 use crate::{
     Authentication, BuildError, Endpoint, FeatureLevel, IncomingResponse, RequestContext,
@@ -149,10 +149,10 @@ impl IncomingResponse for GetFileTemporaryUrlResponse {
     }
 }
 
-/// Reads the body alone (no status or `result` check).
+/// Reads the body alone (no status or `result` check), from a JSON object only.
 impl<'de> Deserialize<'de> for GetFileTemporaryUrlResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        RawResponse::deserialize(deserializer).map(Self::from)
+        ObjectOnly::<RawResponse>::deserialize(deserializer).map(|ObjectOnly(raw)| Self::from(raw))
     }
 }
 

@@ -34,7 +34,7 @@ use std::collections::BTreeMap;
 use http::Method;
 use serde::{Deserialize, Deserializer};
 
-use crate::api::{ResultTag, SuccessBody, parse_success};
+use crate::api::{ObjectOnly, ResultTag, SuccessBody, parse_success};
 use crate::{
     AttachmentsGeneration, Authentication, BuildError, Endpoint, FeatureLevel, IncomingResponse,
     RequestContext, ResponseContext, ResponseError,
@@ -225,8 +225,9 @@ impl GetServerSettingsResponse {
     }
 }
 
-/// One of `external_authentication_methods`.
+/// One of `external_authentication_methods`. Read from a JSON object only.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(from = "ObjectOnly<RawMethod>")]
 #[non_exhaustive]
 pub struct ExternalAuthenticationMethod {
     /// `name`: unique and machine-readable, e.g. `google`, `saml:idp_name`.
@@ -240,6 +241,30 @@ pub struct ExternalAuthenticationMethod {
     pub login_url: String,
     /// `signup_url`: where registration starts (relative to the server root).
     pub signup_url: String,
+}
+
+/// [`ExternalAuthenticationMethod`] as serde reads it, through [`ObjectOnly`]: serde's derived
+/// `Deserialize` would also take `["google","Google",null,"/login","/signup"]`.
+#[derive(Deserialize)]
+struct RawMethod {
+    name: String,
+    display_name: String,
+    #[serde(default)]
+    display_icon: Option<String>,
+    login_url: String,
+    signup_url: String,
+}
+
+impl From<ObjectOnly<RawMethod>> for ExternalAuthenticationMethod {
+    fn from(ObjectOnly(raw): ObjectOnly<RawMethod>) -> Self {
+        Self {
+            name: raw.name,
+            display_name: raw.display_name,
+            display_icon: raw.display_icon,
+            login_url: raw.login_url,
+            signup_url: raw.signup_url,
+        }
+    }
 }
 
 impl ExternalAuthenticationMethod {
@@ -286,10 +311,10 @@ impl IncomingResponse for GetServerSettingsResponse {
     }
 }
 
-/// Reads the body alone (no status or `result` check).
+/// Reads the body alone (no status or `result` check), from a JSON object only.
 impl<'de> Deserialize<'de> for GetServerSettingsResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        RawResponse::deserialize(deserializer).map(Self::from)
+        ObjectOnly::<RawResponse>::deserialize(deserializer).map(|ObjectOnly(raw)| Self::from(raw))
     }
 }
 

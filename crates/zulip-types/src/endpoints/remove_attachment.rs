@@ -26,7 +26,7 @@
 use http::{Method, StatusCode};
 use serde::Deserialize;
 
-use crate::api::{ResultTag, SuccessBody, parse_success};
+use crate::api::{ObjectOnly, ResultTag, SuccessBody, parse_success};
 use crate::{
     Authentication, BuildError, Endpoint, ErrorCode, FeatureLevel, IncomingResponse,
     RequestContext, ResponseContext, ResponseError, ServerError,
@@ -82,9 +82,10 @@ impl Endpoint for RemoveAttachment {
     }
 }
 
-/// The success response of [`RemoveAttachment`]: nothing but the success itself.
+/// The success response of [`RemoveAttachment`]: nothing but the success itself. Its
+/// `Deserialize` reads the body alone (no status or `result` check), from a JSON object only.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(from = "RawResponse")]
+#[serde(from = "ObjectOnly<RawResponse>")]
 #[non_exhaustive]
 pub struct RemoveAttachmentResponse {
     /// `ignored_parameters_unsupported` (feature level 167 on).
@@ -116,7 +117,7 @@ impl IncomingResponse for RemoveAttachmentResponse {
         _context: &ResponseContext,
     ) -> Result<Self, ResponseError> {
         let raw: RawResponse = parse_success(response)?;
-        Ok(raw.into())
+        Ok(ObjectOnly(raw).into())
     }
 }
 
@@ -134,8 +135,8 @@ impl SuccessBody for RawResponse {
     }
 }
 
-impl From<RawResponse> for RemoveAttachmentResponse {
-    fn from(raw: RawResponse) -> Self {
+impl From<ObjectOnly<RawResponse>> for RemoveAttachmentResponse {
+    fn from(ObjectOnly(raw): ObjectOnly<RawResponse>) -> Self {
         Self {
             ignored_parameters_unsupported: raw.ignored_parameters_unsupported,
         }

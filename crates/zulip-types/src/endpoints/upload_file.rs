@@ -24,7 +24,7 @@
 use http::{Method, StatusCode};
 use serde::{Deserialize, Deserializer};
 
-use crate::api::{ResultTag, SuccessBody, parse_success};
+use crate::api::{ObjectOnly, ResultTag, SuccessBody, parse_success};
 use crate::error::ResponseParts;
 use crate::upload_path::{UploadPath, UploadPathError, resolve_url};
 use crate::{
@@ -65,7 +65,8 @@ pub struct UploadFile {
 impl UploadFile {
     /// Uploads `content` as a file named `filename` (any Unicode), its content type guessed from
     /// the extension ([`crate::guess_content_type`]). The boundary is derived from the content
-    /// ([`Boundary::for_content`]) unless [`UploadFile::with_boundary`] sets one.
+    /// and avoids the part's headers ([`Boundary::for_part`]) unless
+    /// [`UploadFile::with_boundary`] sets one.
     #[must_use]
     pub fn new(filename: impl Into<String>, content: impl Into<Vec<u8>>) -> Self {
         Self::from_part(FilePart::new(filename), content)
@@ -121,7 +122,7 @@ impl Endpoint for UploadFile {
     ) -> Result<http::Request<Vec<u8>>, BuildError> {
         let boundary = match &self.boundary {
             Some(boundary) => boundary.clone(),
-            None => Boundary::for_content(&self.content)?,
+            None => Boundary::for_part(&self.part, &self.content)?,
         };
         let form = MultipartForm::new(&self.part, boundary)?;
         let body = form.body(&self.content)?;
@@ -173,7 +174,7 @@ impl StreamedUpload {
     ///
     /// # Errors
     /// [`BuildError`]: no credentials, an empty or too long file name, an invalid content type,
-    /// or a length that overflows.
+    /// a boundary that occurs in the part's headers, or a length that overflows.
     pub fn new(
         context: &RequestContext,
         part: &FilePart,
@@ -319,10 +320,10 @@ impl IncomingResponse for UploadFileResponse {
     }
 }
 
-/// Reads the body alone (no status or `result` check).
+/// Reads the body alone (no status or `result` check), from a JSON object only.
 impl<'de> Deserialize<'de> for UploadFileResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw = RawResponse::deserialize(deserializer)?;
+        let ObjectOnly(raw) = ObjectOnly::<RawResponse>::deserialize(deserializer)?;
         Self::try_from(raw).map_err(serde::de::Error::custom)
     }
 }

@@ -1,0 +1,4 @@
+//! See `zulip_fuzz::checks::zuliprc` for what this target checks.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| zulip_fuzz::checks::zuliprc(data));
