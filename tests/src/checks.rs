@@ -716,6 +716,25 @@ fn reread<T: IncomingResponse>(body: &[u8], level: FeatureLevel) -> T {
     })
 }
 
+/// For each of [`LEVELS`]: `parsed` written for that level reads back as `parsed` reduced by
+/// `project` to what the level carries, and the value read back is written again identically.
+fn at_every_level<T>(
+    parsed: &T,
+    write: impl Fn(&T, FeatureLevel) -> Vec<u8>,
+    project: impl Fn(&mut T, FeatureLevel),
+) where
+    T: IncomingResponse + Clone + PartialEq + std::fmt::Debug,
+{
+    for level in LEVELS.map(FeatureLevel::new) {
+        let body = write(parsed, level);
+        let again: T = reread(&body, level);
+        let mut expected = parsed.clone();
+        project(&mut expected, level);
+        assert_eq!(again, expected, "FL {}", level.get());
+        assert_eq!(write(&again, level), body, "FL {} rewrite", level.get());
+    }
+}
+
 /// Feature levels around every change of these responses' bodies.
 const LEVELS: [u32; 9] = [0, 1, 166, 167, 257, 271, 272, 285, 10_000];
 
@@ -731,21 +750,15 @@ pub fn remove_attachment(data: &[u8]) {
     let Some(parsed) = endpoint_response(data, REMOVE_ATTACHMENT_KEYS, read) else {
         return;
     };
-    for level in LEVELS.map(FeatureLevel::new) {
-        let body = parsed.to_wire_json(level);
-        let again: RemoveAttachmentResponse = reread(&body, level);
-        let mut expected = parsed.clone();
-        if level < FeatureLevel::IGNORED_PARAMETERS_UNSUPPORTED {
-            expected.ignored_parameters_unsupported = None;
-        }
-        assert_eq!(again, expected, "FL {}", level.get());
-        assert_eq!(
-            again.to_wire_json(level),
-            body,
-            "FL {} rewrite",
-            level.get()
-        );
-    }
+    at_every_level(
+        &parsed,
+        RemoveAttachmentResponse::to_wire_json,
+        |expected: &mut RemoveAttachmentResponse, level| {
+            if level < FeatureLevel::IGNORED_PARAMETERS_UNSUPPORTED {
+                expected.ignored_parameters_unsupported = None;
+            }
+        },
+    );
 }
 
 /// `POST /user_uploads`'s response parser, fed status, headers and body: see
@@ -763,24 +776,18 @@ pub fn upload_file(data: &[u8]) {
     let Some(parsed) = endpoint_response(data, UPLOAD_FILE_KEYS, read) else {
         return;
     };
-    for level in LEVELS.map(FeatureLevel::new) {
-        let body = parsed.to_wire_json(level);
-        let again: UploadFileResponse = reread(&body, level);
-        let mut expected = parsed.clone();
-        if level < FeatureLevel::UPLOAD_FILENAME {
-            expected.filename = None;
-        }
-        if level < FeatureLevel::IGNORED_PARAMETERS_UNSUPPORTED {
-            expected.ignored_parameters_unsupported = None;
-        }
-        assert_eq!(again, expected, "FL {}", level.get());
-        assert_eq!(
-            again.to_wire_json(level),
-            body,
-            "FL {} rewrite",
-            level.get()
-        );
-    }
+    at_every_level(
+        &parsed,
+        UploadFileResponse::to_wire_json,
+        |expected: &mut UploadFileResponse, level| {
+            if level < FeatureLevel::UPLOAD_FILENAME {
+                expected.filename = None;
+            }
+            if level < FeatureLevel::IGNORED_PARAMETERS_UNSUPPORTED {
+                expected.ignored_parameters_unsupported = None;
+            }
+        },
+    );
 }
 
 /// `GET /user_uploads/{realm_id_str}/{filename}`'s response parser, fed status, headers and
@@ -795,21 +802,15 @@ pub fn get_file_temporary_url(data: &[u8]) {
     let Some(parsed) = endpoint_response(data, TEMPORARY_URL_KEYS, read) else {
         return;
     };
-    for level in LEVELS.map(FeatureLevel::new) {
-        let body = parsed.to_wire_json(level);
-        let again: GetFileTemporaryUrlResponse = reread(&body, level);
-        let mut expected = parsed.clone();
-        if level < FeatureLevel::IGNORED_PARAMETERS_UNSUPPORTED {
-            expected.ignored_parameters_unsupported = None;
-        }
-        assert_eq!(again, expected, "FL {}", level.get());
-        assert_eq!(
-            again.to_wire_json(level),
-            body,
-            "FL {} rewrite",
-            level.get()
-        );
-    }
+    at_every_level(
+        &parsed,
+        GetFileTemporaryUrlResponse::to_wire_json,
+        |expected: &mut GetFileTemporaryUrlResponse, level| {
+            if level < FeatureLevel::IGNORED_PARAMETERS_UNSUPPORTED {
+                expected.ignored_parameters_unsupported = None;
+            }
+        },
+    );
 }
 
 /// `GET /server_settings`'s response parser, fed status, headers and body: see
