@@ -177,8 +177,9 @@ const MAX_ECHO: usize = 100;
 
 /// A site that cannot be used.
 ///
-/// Its message repeats the input (at most its first 100 bytes), unless the input holds an `@`:
-/// it may then carry a password, and is not repeated at all.
+/// Its message repeats the input (at most its first 100 bytes), unless the input holds an `@`
+/// (it may then carry a password) or spans lines (the next lines of a zuliprc value may be other
+/// settings): such an input is not repeated at all.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SiteError {
     /// The input cut to [`MAX_ECHO`] bytes, or `None` when it may hold a password (user info)
@@ -209,8 +210,11 @@ pub enum SiteErrorKind {
 
 impl SiteError {
     fn new(input: &str, kind: SiteErrorKind) -> Self {
-        // Decided on the whole input: a cut one could lose the `@` and keep the password.
-        let shown = (!input.contains('@')).then(|| prefix(input, MAX_ECHO).to_owned());
+        // Decided on the whole input: a cut one could lose the `@` and keep the password. An
+        // input spanning lines (a zuliprc value with continuation lines) is not repeated either:
+        // its other lines may be the file's next settings, the API key among them.
+        let secret = input.contains('@') || input.contains(['\n', '\r']);
+        let shown = (!secret).then(|| prefix(input, MAX_ECHO).to_owned());
         Self {
             input: shown,
             input_len: input.len(),
@@ -396,5 +400,21 @@ mod tests {
         let error = Site::parse("https://me:hunter2@example.com").unwrap_err();
         assert!(!error.to_string().contains("hunter2"), "{error}");
         assert!(!format!("{error:?}").contains("hunter2"), "{error:?}");
+    }
+
+    #[test]
+    fn a_value_spanning_lines_is_not_repeated_in_errors() {
+        // A zuliprc `site` whose continuation line is an indented `key = ...`.
+        for input in [
+            "chat.example.com\nkey = s3cret",
+            "chat.example.com\r\n  s3cret",
+        ] {
+            let error = Site::parse(input).unwrap_err();
+            assert_eq!(
+                error.to_string(),
+                "invalid Zulip site: it is not a valid URL"
+            );
+            assert!(!format!("{error:?}").contains("s3cret"), "{error:?}");
+        }
     }
 }
